@@ -1,0 +1,18 @@
+"""Settings for the test suite: the real settings, with fast hashing and private media."""
+
+import os
+import tempfile
+
+# The test run is a development context: it may use the per-checkout key.
+os.environ.setdefault("DEBUG", "1")
+
+from .settings import *  # noqa: F403
+from .settings import STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = tempfile.mkdtemp(prefix="advocacy-test-media-")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

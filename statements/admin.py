@@ -1,0 +1,173 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.html import format_html
+
+from .models import EditorNote, Image, Organization, StaffProfile, Statement, Topic
+
+User = get_user_model()
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    fields = ["initials"]
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    inlines = [StaffProfileInline]
+    list_display = [*UserAdmin.list_display, "initials"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("staff_profile")
+
+    @admin.display(description="initials")
+    def initials(self, user):
+        profile = getattr(user, "staff_profile", None)
+        return profile.initials if profile else ""
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "url"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = ["thumbnail", "alt_text", "caption", "credit", "dimensions", "uploaded_at"]
+    search_fields = ["alt_text", "caption", "credit"]
+    fields = ["file", "preview", "body_url", "alt_text", "caption", "credit", "credit_url"]
+    readonly_fields = ["preview", "body_url"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="")
+    def thumbnail(self, image):
+        return format_html(
+            '<img src="{}" alt="" style="max-height:60px;max-width:100px">', image.file.url
+        )
+
+    @admin.display(description="preview")
+    def preview(self, image):
+        if not image.pk:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="{}" style="max-height:240px;max-width:100%">',
+            image.file.url,
+            image.alt_text,
+        )
+
+    @admin.display(description="address for the body editor")
+    def body_url(self, image):
+        if not image.pk:
+            return "Save the image first."
+        return format_html(
+            '<code>{}</code><br><span class="help">To place this image in a statement, use the '
+            "editor's Figure button and paste this address; the caption and credit are shown "
+            "from here.</span>",
+            image.file.url,
+        )
+
+    @admin.display(description="size")
+    def dimensions(self, image):
+        return f"{image.width} × {image.height}"
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+
+    def queryset(self, request, queryset):
+        return {
+            "draft": queryset.drafts,
+            "scheduled": queryset.scheduled,
+            "published": queryset.published,
+        }.get(self.value(), queryset.all)()
+
+
+class StaffUserChoicesMixin:
+    """Author and editor fields offer staff only, and default to whoever is editing."""
+
+    staff_user_fields = ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.staff_user_fields:
+            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True)
+            kwargs["initial"] = request.user.pk
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class EditorNoteInline(StaffUserChoicesMixin, admin.StackedInline):
+    model = EditorNote
+    extra = 0
+    fields = [("editor", "placement", "position"), "text"]
+    staff_user_fields = ["editor"]
+
+
+@admin.register(Statement)
+class StatementAdmin(StaffUserChoicesMixin, admin.ModelAdmin):
+    list_display = ["title", "state_label", "publish_at", "organization_names", "view_link"]
+    list_filter = [StateFilter, "topics", "organizations"]
+    search_fields = ["title", "summary", "slug"]
+    date_hierarchy = "publish_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["organizations", "topics", "featured_image"]
+    staff_user_fields = ["author"]
+    inlines = [EditorNoteInline]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["title", "slug", "organizations", "statement_date", "summary", "body"]},
+        ),
+        (
+            "Publishing",
+            {"fields": [("status", "publish_at"), "author", "topics", "comments_open"]},
+        ),
+        ("Featured image", {"fields": ["featured_image"]}),
+        (
+            "Repost",
+            {
+                "fields": ["source_name", "source_url"],
+                "description": "Fill these in when reposting an ally's statement.",
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("organizations")
+
+    @admin.display(description="status", ordering="status")
+    def state_label(self, statement):
+        return statement.state.capitalize()
+
+    @admin.display(description="organizations")
+    def organization_names(self, statement):
+        return ", ".join(org.name for org in statement.organizations.all())
+
+    @admin.display(description="")
+    def view_link(self, statement):
+        label = "View" if statement.is_published else "Preview"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            statement.get_absolute_url(),
+            label,
+        )

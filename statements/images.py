@@ -1,0 +1,101 @@
+"""Checking and re-encoding uploaded photos with Pillow.
+
+A photo's EXIF can carry the GPS position of the person who took it; for an
+advocacy organization that can endanger people. Every stored image is therefore
+decoded and encoded again from its pixels, which drops EXIF, GPS, XMP, IPTC,
+maker notes and anything appended after the image data.
+"""
+
+from io import BytesIO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from PIL import Image as PILImage
+from PIL import ImageOps, UnidentifiedImageError
+
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+
+
+def _limit(name, default):
+    return getattr(settings, name, default)
+
+
+def validate_image_file(file):
+    """Refuse what is not a JPEG, PNG, WebP or GIF within our size limits."""
+    max_bytes = _limit("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+    max_pixels = _limit("IMAGE_MAX_PIXELS", 50_000_000)
+    max_side = _limit("IMAGE_MAX_SIDE", 12_000)
+    if file.size is not None and file.size > max_bytes:
+        raise ValidationError(
+            "This file is %(size)s MB; the limit is %(limit)s MB.",
+            code="too_large",
+            params={"size": round(file.size / 1_048_576, 1), "limit": max_bytes // 1_048_576},
+        )
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        with PILImage.open(file) as image:
+            # Opening reads only the header, so the size check comes before any
+            # pixel is decoded (a decompression bomb never expands).
+            if image.format not in ALLOWED_FORMATS:
+                raise ValidationError(
+                    "Upload a JPEG, PNG, WebP or GIF image; this file is %(format)s.",
+                    code="bad_format",
+                    params={"format": image.format or "not an image"},
+                )
+            width, height = image.size
+            if width > max_side or height > max_side or width * height > max_pixels:
+                raise ValidationError(
+                    "This image is %(width)s × %(height)s pixels; the limit is %(side)s pixels "
+                    "a side and %(mp)s megapixels.",
+                    code="too_many_pixels",
+                    params={
+                        "width": width,
+                        "height": height,
+                        "side": max_side,
+                        "mp": max_pixels // 1_000_000,
+                    },
+                )
+            image.load()  # a truncated file fails here, at upload, not later
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(
+            "This file is not a complete JPEG, PNG, WebP or GIF image.", code="invalid_image"
+        ) from exc
+    except PILImage.DecompressionBombError as exc:
+        raise ValidationError("This image has too many pixels.", code="too_many_pixels") from exc
+    finally:
+        file.seek(position)
+
+
+def reencode(file):
+    """Return (ContentFile, format) holding only the pixels of `file`."""
+    file.seek(0)
+    with PILImage.open(file) as source:
+        fmt = source.format
+        animated = getattr(source, "n_frames", 1) > 1
+        out = BytesIO()
+        if animated:
+            # Frames of an animated GIF or WebP are kept, their metadata is not.
+            keep = {k: source.info[k] for k in ("duration", "loop") if k in source.info}
+            source.info = {}
+            source.save(out, fmt, save_all=True, **keep)
+        else:
+            image = ImageOps.exif_transpose(source)
+            transparency = image.info.get("transparency")
+            image.info = {}
+            if fmt == "JPEG":
+                if image.mode not in ("RGB", "L"):
+                    image = image.convert("RGB")
+                image.save(out, "JPEG", quality=88, optimize=True, progressive=True)
+            elif fmt == "WEBP":
+                image.save(out, "WEBP", quality=88, exif=b"", xmp=b"")
+            elif fmt == "PNG":
+                extra = {"transparency": transparency} if transparency is not None else {}
+                image.save(out, "PNG", optimize=True, **extra)
+            else:
+                extra = {"transparency": transparency} if transparency is not None else {}
+                image.save(out, fmt, **extra)
+    return ContentFile(out.getvalue()), fmt

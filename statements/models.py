@@ -1,0 +1,348 @@
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
+from django.db import connections, models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django_prose_editor.fields import ProseEditorField
+
+from .images import reencode, validate_image_file
+from .sanitize import sanitize_html
+
+
+def unique_slug(model, text, *, exclude_pk=None, max_length=200, fallback="item"):
+    """An ASCII slug for `text`, unique within `model`.
+
+    Django's slugify transliterates what NFKD can (é → e) and drops the rest;
+    a title with no Latin letters at all falls back to `fallback`.
+    """
+    base = slugify(text)[: max_length - 8].strip("-") or fallback
+    slug, n = base, 2
+    others = (
+        model._default_manager.exclude(pk=exclude_pk) if exclude_pk else model._default_manager
+    )
+    while others.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+class StaffProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    initials = models.CharField(
+        max_length=8,
+        help_text="Signs your editor's notes, e.g. “jb” renders as [jb].",
+    )
+
+    class Meta:
+        verbose_name = "staff profile"
+
+    def __str__(self):
+        return self.initials
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    url = models.URLField("website", max_length=500, blank=True)
+    description = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("statements:organization", kwargs={"slug": self.slug})
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("statements:topic", kwargs={"slug": self.slug})
+
+
+def image_upload_to(instance, filename):
+    # Never trust the uploaded name: it may carry a path, a person's name or a
+    # misleading extension. The format Pillow identified decides the suffix.
+    from uuid import uuid4
+
+    suffix = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}.get(
+        getattr(instance, "_detected_format", ""), "jpg"
+    )
+    return f"library/{timezone.now():%Y/%m}/{uuid4().hex}.{suffix}"
+
+
+class Image(models.Model):
+    file = models.ImageField(
+        upload_to=image_upload_to,
+        width_field="width",
+        height_field="height",
+        validators=[
+            FileExtensionValidator(["jpg", "jpeg", "png", "webp", "gif"]),
+            validate_image_file,
+        ],
+        help_text="JPEG, PNG, WebP or GIF.",
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    alt_text = models.CharField(
+        max_length=300,
+        help_text="Describe what the picture shows for people who cannot see it.",
+    )
+    caption = models.CharField(max_length=500, blank=True)
+    credit = models.CharField(
+        max_length=200, blank=True, help_text="For example “© Reuters / Jane Doe”."
+    )
+    credit_url = models.URLField("credit link", max_length=500, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.caption or self.alt_text
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.file._committed:
+            content, self._detected_format = reencode(self.file.file)
+            self.file.save("upload", content, save=False)
+        super().save(*args, **kwargs)
+
+
+class StatementQuerySet(models.QuerySet):
+    def published(self):
+        """What visitors may see: published, and its publish time has come."""
+        return self.filter(status=Statement.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def scheduled(self):
+        return self.filter(status=Statement.Status.PUBLISHED, publish_at__gt=timezone.now())
+
+    def drafts(self):
+        return self.filter(status=Statement.Status.DRAFT)
+
+    def for_listing(self):
+        """Everything a list of statements shows, in a fixed number of queries."""
+        return self.select_related("featured_image").prefetch_related("organizations", "topics")
+
+    def for_detail(self):
+        return self.select_related("featured_image", "author").prefetch_related(
+            "organizations",
+            "topics",
+            models.Prefetch(
+                "editor_notes",
+                queryset=EditorNote.objects.select_related("editor__staff_profile"),
+            ),
+        )
+
+    def search(self, query):
+        query = query.strip()
+        if not query:
+            return self.none()
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            vector = (
+                SearchVector("title", weight="A")
+                + SearchVector("summary", weight="B")
+                + SearchVector("body", weight="C")
+            )
+            search_query = SearchQuery(query, search_type="websearch")
+            return (
+                self.annotate(rank=SearchRank(vector, search_query))
+                .filter(rank__gt=0)
+                .order_by("-rank", "-publish_at")
+            )
+        terms = query.split()[:10]
+        condition = Q()
+        for term in terms:
+            condition &= (
+                Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
+            )
+        return self.filter(condition)
+
+
+class Statement(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The web address of the statement (letters, digits and hyphens).",
+    )
+    organizations = models.ManyToManyField(
+        Organization,
+        related_name="statements",
+        help_text="Shown as “Statement by X, Y and Z”.",
+    )
+    statement_date = models.DateField(
+        "date of the statement",
+        default=timezone.localdate,
+        help_text="The date the organizations issued it; may differ from the publish date.",
+    )
+    summary = models.TextField(
+        max_length=500, blank=True, help_text="One or two sentences for lists, feeds and shares."
+    )
+    body = ProseEditorField(
+        config={"extensions": settings.STATEMENT_BODY_EXTENSIONS},
+        sanitize=sanitize_html,
+        blank=True,
+    )
+    topics = models.ManyToManyField(Topic, related_name="statements", blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        "publish at",
+        default=timezone.now,
+        db_index=True,
+        help_text="A published statement appears at this time; a future time schedules it.",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="statements",
+    )
+    featured_image = models.ForeignKey(
+        Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source_name = models.CharField(
+        "originally published by",
+        max_length=200,
+        blank=True,
+        help_text="For reposts: the publisher of the original.",
+    )
+    source_url = models.URLField(
+        "original URL",
+        max_length=500,
+        blank=True,
+        help_text="For reposts: the original's address, used as the page's canonical link.",
+    )
+    comments_open = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        get_latest_by = "publish_at"
+        indexes = [models.Index(fields=["status", "-publish_at"], name="statement_listing_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(
+                Statement, self.title, exclude_pk=self.pk, fallback="statement"
+            )
+        # Also sanitize here: the demo loader, shell and data imports bypass the form.
+        self.body = sanitize_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("statements:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+    @property
+    def state(self):
+        if self.status == self.Status.DRAFT:
+            return "draft"
+        return "published" if self.publish_at <= timezone.now() else "scheduled"
+
+    @property
+    def is_repost(self):
+        return bool(self.source_name or self.source_url)
+
+    @property
+    def canonical_url(self):
+        """The original for reposts; otherwise None (the page's own URL)."""
+        return self.source_url or None
+
+    def notes_at(self, placement):
+        return [note for note in self.editor_notes.all() if note.placement == placement]
+
+    @property
+    def notes_above(self):
+        return self.notes_at(EditorNote.Placement.ABOVE)
+
+    @property
+    def notes_below(self):
+        return self.notes_at(EditorNote.Placement.BELOW)
+
+    def get_previous_published(self):
+        return (
+            Statement.objects.published()
+            .filter(
+                Q(publish_at__lt=self.publish_at) | Q(publish_at=self.publish_at, pk__lt=self.pk)
+            )
+            .only("title", "slug")
+            .order_by("-publish_at", "-pk")
+            .first()
+        )
+
+    def get_next_published(self):
+        return (
+            Statement.objects.published()
+            .filter(
+                Q(publish_at__gt=self.publish_at) | Q(publish_at=self.publish_at, pk__gt=self.pk)
+            )
+            .only("title", "slug")
+            .order_by("publish_at", "pk")
+            .first()
+        )
+
+
+class EditorNote(models.Model):
+    class Placement(models.TextChoices):
+        ABOVE = "above", "Above the body"
+        BELOW = "below", "Below the body"
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="editor_notes")
+    text = models.TextField(max_length=2000)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="editor_notes"
+    )
+    placement = models.CharField(max_length=5, choices=Placement, default=Placement.ABOVE)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "editor's note"
+        verbose_name_plural = "editor's notes"
+
+    def __str__(self):
+        return self.text[:60]
+
+    @property
+    def initials(self):
+        profile = getattr(self.editor, "staff_profile", None)
+        if profile and profile.initials:
+            return profile.initials
+        return (
+            "".join(part[0] for part in self.editor.get_full_name().split()).lower()
+            or (self.editor.get_username()[:2])
+        )

@@ -1,0 +1,59 @@
+"""Turning a stored (already sanitized) body into the HTML of the public page.
+
+Figures in the body point at image-library files by URL. Each is rendered with
+the library's alt text, credit and (unless the editor wrote one in the body)
+caption, so a credit corrected in the library is corrected everywhere.
+"""
+
+import re
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+_FIGURE = re.compile(r"<figure>(?P<inner>.*?)</figure>", re.DOTALL)
+_IMG_SRC = re.compile(r'<img\b[^>]*\bsrc="(?P<src>[^"]+)"')
+_CAPTION = re.compile(r"<figcaption>(?P<caption>.*?)</figcaption>", re.DOTALL)
+
+
+def _library_path(src):
+    prefix = settings.MEDIA_URL
+    return src[len(prefix) :] if src.startswith(prefix) else None
+
+
+def referenced_image_paths(body):
+    return {
+        path
+        for match in _IMG_SRC.finditer(body)
+        if (path := _library_path(match.group("src"))) is not None
+    }
+
+
+def render_body(body):
+    """The body HTML with library figures expanded; one query at most."""
+    from .models import Image
+
+    paths = referenced_image_paths(body)
+    if not paths:
+        return mark_safe(body)
+    images = {image.file.name: image for image in Image.objects.filter(file__in=paths)}
+
+    def expand(match):
+        inner = match.group("inner")
+        src = _IMG_SRC.search(inner)
+        image = images.get(_library_path(src.group("src"))) if src else None
+        if image is None:
+            return match.group(0)
+        caption = _CAPTION.search(inner)
+        own_caption = caption.group("caption").strip() if caption else ""
+        return render_to_string(
+            "includes/figure.html",
+            {
+                "image": image,
+                # The body's own caption is sanitized HTML from the editor.
+                "caption": mark_safe(own_caption) if own_caption else image.caption,
+                "in_body": True,
+            },
+        )
+
+    return mark_safe(_FIGURE.sub(expand, body))

@@ -1,0 +1,47 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Organization, Statement, Topic
+
+
+class StatementSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.8
+
+    def items(self):
+        return Statement.objects.published().only("slug", "updated_at")
+
+    def lastmod(self, statement):
+        return statement.updated_at
+
+
+class TopicSitemap(Sitemap):
+    changefreq = "daily"
+    priority = 0.5
+
+    def items(self):
+        return Topic.objects.filter(statements__in=Statement.objects.published()).distinct()
+
+
+class OrganizationSitemap(TopicSitemap):
+    def items(self):
+        return Organization.objects.filter(statements__in=Statement.objects.published()).distinct()
+
+
+class StaticViewSitemap(Sitemap):
+    priority = 1.0
+    changefreq = "daily"
+
+    def items(self):
+        return ["statements:home", "statements:archive"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+sitemaps = {
+    "pages": StaticViewSitemap,
+    "statements": StatementSitemap,
+    "topics": TopicSitemap,
+    "organizations": OrganizationSitemap,
+}

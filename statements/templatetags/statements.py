@@ -1,0 +1,49 @@
+from urllib.parse import urlencode
+
+from django import template
+
+from statements.rendering import render_body
+
+register = template.Library()
+
+
+@register.filter
+def body_html(statement):
+    return render_body(statement.body)
+
+
+@register.filter
+def join_and(items):
+    """["A", "B", "C"] → "A, B and C"."""
+    names = [str(item) for item in items]
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _share_url(base, **params):
+    return f"{base}?{urlencode(params)}"
+
+
+@register.inclusion_tag("includes/share.html", takes_context=True)
+def share_row(context, statement):
+    # Plain links, built here: no share widget or script from another site.
+    url = context["request"].build_absolute_uri(statement.get_absolute_url())
+    title = statement.title
+    text = f"{title} {url}"
+    return {
+        "url": url,
+        "links": [
+            ("email", "Email", "mailto:?" + urlencode({"subject": title, "body": url})),
+            ("x", "X", _share_url("https://x.com/intent/post", text=title, url=url)),
+            (
+                "facebook",
+                "Facebook",
+                _share_url("https://www.facebook.com/sharer/sharer.php", u=url),
+            ),
+            ("mastodon", "Mastodon", _share_url("https://mastodonshare.com/", text=text)),
+            ("bluesky", "Bluesky", _share_url("https://bsky.app/intent/compose", text=text)),
+            ("telegram", "Telegram", _share_url("https://t.me/share/url", url=url, text=title)),
+            ("whatsapp", "WhatsApp", _share_url("https://wa.me/", text=text)),
+        ],
+    }

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import feeds, views
+
+app_name = "statements"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("statements/<slug:slug>/", views.StatementDetailView.as_view(), name="detail"),
+    path("topics/<slug:slug>/", views.TopicView.as_view(), name="topic"),
+    path("topics/<slug:slug>/feed/rss/", feeds.TopicFeed(), name="topic-feed-rss"),
+    path("topics/<slug:slug>/feed/atom/", feeds.TopicAtomFeed(), name="topic-feed-atom"),
+    path("organizations/<slug:slug>/", views.OrganizationView.as_view(), name="organization"),
+    path("archive/", views.ArchiveIndex.as_view(), name="archive"),
+    path("archive/<int:year>/", views.YearArchive.as_view(), name="archive-year"),
+    path("archive/<int:year>/<int:month>/", views.MonthArchive.as_view(), name="archive-month"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feed/rss/", feeds.LatestStatementsFeed(), name="feed-rss"),
+    path("feed/atom/", feeds.LatestStatementsAtomFeed(), name="feed-atom"),
+]

@@ -1,0 +1,125 @@
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
+from django.views.generic import (
+    ArchiveIndexView,
+    DetailView,
+    ListView,
+    MonthArchiveView,
+    YearArchiveView,
+)
+
+from .models import Organization, Statement, Topic
+
+SEARCH_MAX_LENGTH = 200
+
+
+class PublicStatementsMixin:
+    """What every public list of statements shares: published only, newest first."""
+
+    model = Statement
+    paginate_by = settings.STATEMENTS_PER_PAGE
+    date_field = "publish_at"
+
+    def get_queryset(self):
+        return Statement.objects.published().for_listing()
+
+
+class HomeView(PublicStatementsMixin, ListView):
+    template_name = "statements/statement_list.html"
+
+
+class StatementDetailView(DetailView):
+    model = Statement
+
+    def can_preview(self):
+        return self.request.user.has_perm("statements.change_statement")
+
+    def get_queryset(self):
+        # Staff who may edit statements see drafts and scheduled ones here, exactly
+        # as the public will: that is the preview.
+        queryset = Statement.objects.all() if self.can_preview() else Statement.objects.published()
+        return queryset.for_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        statement = self.object
+        context["is_preview"] = not statement.is_published
+        if statement.is_published:
+            context["previous_statement"] = statement.get_previous_published()
+            context["next_statement"] = statement.get_next_published()
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if context["is_preview"]:
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+class TopicView(PublicStatementsMixin, ListView):
+    template_name = "statements/topic_detail.html"
+
+    def get_queryset(self):
+        self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(topics=self.topic)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(topic=self.topic, **kwargs)
+
+
+class OrganizationView(PublicStatementsMixin, ListView):
+    template_name = "statements/organization_detail.html"
+
+    def get_queryset(self):
+        self.organization = get_object_or_404(Organization, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(organizations=self.organization)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(organization=self.organization, **kwargs)
+
+
+class ArchiveIndex(PublicStatementsMixin, ArchiveIndexView):
+    date_list_period = "month"
+    allow_empty = True
+    paginate_by = None
+
+    def get_dated_items(self):
+        # Only the list of months is shown; no statements are loaded.
+        date_list, _, extra = super().get_dated_items()
+        return date_list, self.model.objects.none(), extra
+
+
+class YearArchive(PublicStatementsMixin, YearArchiveView):
+    make_object_list = True
+
+    def get_year(self):
+        year = super().get_year()
+        if not 1 <= int(year) <= 9999:
+            raise Http404("No such year.")
+        return year
+
+
+class MonthArchive(PublicStatementsMixin, MonthArchiveView):
+    month_format = "%m"
+
+    def get_year(self):
+        year = super().get_year()
+        if not 1 <= int(year) <= 9999:
+            raise Http404("No such year.")
+        return year
+
+
+class SearchView(PublicStatementsMixin, ListView):
+    template_name = "statements/search.html"
+
+    def get_query(self):
+        return self.request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+
+    def get_queryset(self):
+        return super().get_queryset().search(self.get_query())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.get_query(), **kwargs)
