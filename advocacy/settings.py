@@ -198,3 +198,44 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# Comments ------------------------------------------------------------------
+# Every number below is a default a site can change through the environment.
+COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 3)  # 1 = no replies
+COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0)  # 0 = never
+COMMENTS_AUTO_APPROVE_KNOWN = env_bool("COMMENTS_AUTO_APPROVE_KNOWN")
+COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
+COMMENTS_MIN_SECONDS = env_int("COMMENTS_MIN_SECONDS", 3)
+COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 5)
+COMMENTS_RATE_WINDOW_SECONDS = env_int("COMMENTS_RATE_WINDOW_SECONDS", 600)
+COMMENTS_DUPLICATE_WINDOW_SECONDS = env_int("COMMENTS_DUPLICATE_WINDOW_SECONDS", 900)
+COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 30)
+# Moderators are mailed when comments wait, at most once per this many minutes.
+COMMENTS_NOTIFY_INTERVAL_MINUTES = env_int("COMMENTS_NOTIFY_INTERVAL_MINUTES", 15)
+# Who gets that mail; empty means every active member of the Moderators group.
+COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS")
+# Mail is sent from a background thread so a slow mail server never slows a post.
+COMMENTS_NOTIFY_IN_BACKGROUND = env_bool("COMMENTS_NOTIFY_IN_BACKGROUND", True)
+# Show the arithmetic question as an image (for sites under attack) instead of text.
+COMMENTS_CAPTCHA_IMAGE = env_bool("COMMENTS_CAPTCHA_IMAGE")
+
+# django-simple-captcha: our arithmetic question, single use (comments.captcha).
+CAPTCHA_CHALLENGE_FUNCT = "comments.captcha.arithmetic_challenge"
+CAPTCHA_TIMEOUT = env_int("CAPTCHA_TIMEOUT_MINUTES", 30)  # long enough to write a comment
+CAPTCHA_GET_FROM_POOL = False
+CAPTCHA_TEST_MODE = False  # never on: comments.checks refuses it outside DEBUG
+# Image mode only: DejaVu Sans has all four operator glyphs (the bundled Vera
+# draws a box for U+2044); the operators must be "punctuation" or the package
+# clips them.
+CAPTCHA_FONT_PATH = os.environ.get(
+    "CAPTCHA_FONT_PATH", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+)
+CAPTCHA_FONT_SIZE = 26
+CAPTCHA_LETTER_ROTATION = (-12, 12)
+CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_dots",)
+CAPTCHA_PUNCTUATION = " +=\u2212\u00d7\u2044"
+CAPTCHA_FLITE_PATH = None  # no audio: the stock audio drops our operators
+# The public address of the site, for links in mails sent outside a request.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How many reverse proxies of ours append to X-Forwarded-For (0: use the socket address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

@@ -16,3 +16,7 @@ STORAGES = {
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="advocacy-test-media-")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests read the mail outbox right after the post.
+COMMENTS_NOTIFY_IN_BACKGROUND = False
+# Posting right after rendering is what tests do; the delay rule has its own tests.
+COMMENTS_MIN_SECONDS = 0

@@ -18,6 +18,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
     ),
+    path("comments/", include("comments.urls")),
     path("captcha/", include("captcha.urls")),
     path("", include("statements.urls")),
 ]

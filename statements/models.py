@@ -237,7 +237,11 @@ class Statement(models.Model):
         blank=True,
         help_text="For reposts: the original's address, used as the page's canonical link.",
     )
-    comments_open = models.BooleanField(default=True)
+    comments_open = models.BooleanField(
+        default=True, help_text="Untick to close comments on this statement."
+    )
+    # Approved comments, kept up to date by comments.moderation so lists never count rows.
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -5,18 +5,11 @@ read statements (to judge a comment in context); the comments app adds their
 comment permissions in its own migration.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
+from statements.migrations._permissions import ensure_permissions
+
 EDITOR_MODELS = ["statement", "editornote", "image", "organization", "topic"]
-
-
-def ensure_permissions(apps):
-    # Permissions are normally created after all migrations ran; create them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
 
 
 def create_groups(apps, schema_editor):

@@ -1,0 +1,149 @@
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from . import moderation
+from .models import BlockedTerm, Comment
+
+STATUS_AFTER_ACTION = {
+    "approve": Comment.Status.APPROVED,
+    "mark_spam": Comment.Status.SPAM,
+    "remove": Comment.Status.REMOVED,
+    "restore": Comment.Status.PENDING,
+}
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status, showing the moderation queue (pending) unless asked otherwise."""
+
+    title = "status"
+    parameter_name = "status__exact"
+
+    def lookups(self, request, model_admin):
+        return [*Comment.Status.choices, ("all", "All")]
+
+    def choices(self, changelist):
+        value = self.value()
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def value(self):
+        return super().value() or Comment.Status.PENDING
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "all":
+            return queryset
+        if value in Comment.Status.values:
+            return queryset.filter(status=value)
+        return queryset.none()
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = [
+        "excerpt",
+        "name",
+        "email",
+        "website_link",
+        "statement_link",
+        "ip_address",
+        "created_at",
+        "status",
+    ]
+    list_filter = [StatusFilter, "created_at"]
+    search_fields = ["name", "email", "body", "website", "statement__title"]
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    actions = ["approve", "mark_spam", "remove", "restore"]
+    fields = [
+        "statement",
+        "parent",
+        "name",
+        "email",
+        "website",
+        "body",
+        "ip_address",
+        "created_at",
+        "status",
+        "moderated_by",
+        "moderated_at",
+    ]
+    readonly_fields = [f for f in fields if f != "status"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("statement")
+
+    def has_add_permission(self, request):
+        return False  # comments come from visitors, through the form
+
+    def save_model(self, request, obj, form, change):
+        if change and "status" in form.changed_data:
+            new_status = obj.status
+            moderation.set_status(Comment.objects.filter(pk=obj.pk), new_status, request.user)
+            obj.refresh_from_db()
+        # Nothing else on a comment is editable: a visitor's words stay theirs.
+
+    @admin.display(description="comment")
+    def excerpt(self, comment):
+        return Truncator(comment.body).chars(80)
+
+    @admin.display(description="website")
+    def website_link(self, comment):
+        if not comment.website:
+            return ""
+        return format_html(
+            '<a href="{}" rel="nofollow noopener noreferrer">{}</a>',
+            comment.website,
+            Truncator(comment.website).chars(40),
+        )
+
+    @admin.display(description="statement", ordering="statement__title")
+    def statement_link(self, comment):
+        return format_html(
+            '<a href="{}">{}</a>',
+            comment.get_absolute_url(),
+            Truncator(comment.statement).chars(40),
+        )
+
+    def _moderate(self, request, queryset, change, done):
+        changing = list(
+            queryset.exclude(status=STATUS_AFTER_ACTION[change]).only("pk", "name", "body")
+        )
+        count = getattr(moderation, change)(
+            Comment.objects.filter(pk__in=[c.pk for c in changing]), request.user
+        )
+        for comment in changing:
+            self.log_change(request, comment, done)
+        self.message_user(
+            request,
+            f"{count} comment{'s' if count != 1 else ''} {done.lower()}.",
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+    @admin.action(description="Approve selected comments", permissions=["change"])
+    def approve(self, request, queryset):
+        self._moderate(request, queryset, "approve", "Approved")
+
+    @admin.action(description="Mark selected comments as spam", permissions=["change"])
+    def mark_spam(self, request, queryset):
+        self._moderate(request, queryset, "mark_spam", "Marked as spam")
+
+    @admin.action(description="Remove selected comments", permissions=["change"])
+    def remove(self, request, queryset):
+        self._moderate(request, queryset, "remove", "Removed")
+
+    @admin.action(description="Restore selected comments to the queue", permissions=["change"])
+    def restore(self, request, queryset):
+        self._moderate(request, queryset.removed(), "restore", "Restored to the queue")
+
+
+@admin.register(BlockedTerm)
+class BlockedTermAdmin(admin.ModelAdmin):
+    list_display = ["value", "kind", "note", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["value", "note"]

@@ -1,0 +1,184 @@
+"""The arithmetic question of the comment form, on django-simple-captcha.
+
+The package stores each question (CaptchaStore) and draws the image mode; we
+supply the question, read it out in words for screen readers, and consume an
+answer in one DELETE so a solved question can be used exactly once.
+"""
+
+import secrets
+
+from captcha.conf import settings as captcha_settings
+from captcha.fields import CaptchaField
+from captcha.models import CaptchaStore
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+PLUS, MINUS, TIMES, DIVIDED_BY = "+", "\u2212", "\u00d7", "\u2044"
+OPERATOR_WORDS = {PLUS: "plus", MINUS: "minus", TIMES: "times", DIVIDED_BY: "divided by"}
+
+# The global `random` is re-seeded with public keys by the package's image view.
+_rng = secrets.SystemRandom()
+
+
+def arithmetic_challenge():
+    """Return (question, answer) with a whole answer from 0 to 100."""
+    operator = _rng.choice((PLUS, MINUS, TIMES, DIVIDED_BY))
+    if operator == PLUS:
+        a, b = _rng.randint(1, 50), _rng.randint(0, 50)
+        answer = a + b
+    elif operator == MINUS:
+        a = _rng.randint(1, 100)
+        b = _rng.randint(0, a)
+        answer = a - b
+    elif operator == TIMES:
+        a, b = _rng.randint(2, 10), _rng.randint(2, 10)
+        answer = a * b
+    else:
+        b, answer = _rng.randint(2, 10), _rng.randint(1, 10)
+        a = b * answer
+    return f"{a} {operator} {b} =", str(answer)
+
+
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_in_words(n):
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return _TENS[tens] + (f"-{_ONES[ones]}" if ones else "")
+    if n == 100:
+        return "one hundred"
+    return str(n)
+
+
+def question_in_words(question):
+    """'30 ⁄ 10 =' → 'thirty divided by ten equals', for assistive technology."""
+    words = []
+    for token in question.split():
+        if token.isdigit():
+            words.append(number_in_words(int(token)))
+        elif token == "=":
+            words.append("equals")
+        else:
+            words.append(OPERATOR_WORDS.get(token, token))
+    return " ".join(words)
+
+
+def new_question():
+    """Store a fresh question; return what a page needs to show it."""
+    key = CaptchaStore.generate_key()
+    store = CaptchaStore.objects.get(hashkey=key)
+    return question_context(key, store.challenge)
+
+
+def question_context(key, challenge):
+    image_mode = settings.COMMENTS_CAPTCHA_IMAGE
+    return {
+        "key": key,
+        "question": "" if image_mode else challenge,
+        "spoken": "" if image_mode else question_in_words(challenge),
+        "image_url": reverse("captcha-image", args=[key]) if image_mode else "",
+        "image_url_2x": reverse("captcha-image-2x", args=[key]) if image_mode else "",
+    }
+
+
+class QuestionWidget(forms.MultiWidget):
+    """Hidden key + answer box. Renders no key until the form asks for one.
+
+    The statement page is cached and shared: a key in it would be handed to
+    every visitor. The key arrives per visitor from the question endpoint (with
+    JavaScript) or with the re-rendered form after a post (without).
+    """
+
+    template_name = "comments/widgets/question.html"
+
+    def __init__(self, attrs=None):
+        answer_attrs = {
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "autocapitalize": "off",
+            "spellcheck": "false",
+            "size": "4",
+            "maxlength": "6",
+            **(attrs or {}),
+        }
+        super().__init__(
+            [forms.HiddenInput(attrs={"autocomplete": "off"}), forms.TextInput(answer_attrs)]
+        )
+        self.question = None
+
+    def decompress(self, value):
+        return value.split(",", 1) if value else [None, None]
+
+    def id_for_label(self, id_):
+        return f"{id_}_1" if id_ else id_
+
+    def get_context(self, name, value, attrs):
+        # The typed answer is never echoed: a question is answered once.
+        key = self.question["key"] if self.question else ""
+        context = super().get_context(name, [key, ""], attrs)
+        context["question"] = self.question
+        context["image_mode"] = settings.COMMENTS_CAPTCHA_IMAGE
+        answer = context["widget"]["subwidgets"][1]["attrs"]
+        if not context["image_mode"]:
+            spoken_id = f"{answer.get('id', 'id_captcha_1')}_spoken"
+            answer["aria-describedby"] = " ".join(
+                filter(None, [spoken_id, answer.get("aria-describedby")])
+            )
+        context["widget"]["subwidgets"][0]["attrs"].pop("aria-describedby", None)
+        context["widget"]["subwidgets"][0]["attrs"].pop("aria-invalid", None)
+        return context
+
+
+def normalize_answer(raw):
+    answer = (raw or "").strip()
+    # Accept "07", full-width and other Unicode digits; the cap keeps int() cheap.
+    if answer and len(answer) <= 6 and answer.isdigit():
+        return str(int(answer))
+    return answer.lower()
+
+
+class SingleUseCaptchaField(CaptchaField):
+    default_error_messages = {
+        "required": "Please answer the question.",
+        "invalid": "That answer was not right. Here is a new question.",
+        "expired": "That question has expired or was already used. Here is a new one.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", QuestionWidget())
+        kwargs.setdefault("error_messages", dict(self.default_error_messages))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        # MultiValueField.clean does the required and NUL-byte checks.
+        forms.MultiValueField.clean(self, value)
+        key, answer = (value[0] or "").strip(), normalize_answer(value[1])
+        if captcha_settings.CAPTCHA_TEST_MODE and answer == "passed":
+            CaptchaStore.objects.filter(hashkey=key).delete()
+            return value
+        now = timezone.now()
+        # Check and consume in one statement: of two simultaneous posts of one
+        # solved question, only one can delete the row.
+        consumed, _ = CaptchaStore.objects.filter(
+            hashkey=key, response=answer, expiration__gt=now
+        ).delete()
+        if consumed == 1:
+            return value
+        # Any attempt burns the question, right or wrong, so it cannot be retried.
+        attempted = CaptchaStore.objects.filter(hashkey=key)
+        live = attempted.filter(expiration__gt=now).exists()
+        attempted.delete()
+        if live:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        # Unknown, expired, already used, or purged by captcha_clean.
+        raise ValidationError(self.error_messages["expired"], code="expired")

@@ -1,0 +1,102 @@
+from django import forms
+from django.conf import settings
+
+from . import spam
+from .captcha import SingleUseCaptchaField, new_question
+from .models import Comment
+
+
+class CommentForm(forms.ModelForm):
+    # Hidden from people by CSS; bots that fill every field fill this one too.
+    homepage = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        max_length=200,
+        strip=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    form_time = forms.CharField(required=False, widget=forms.HiddenInput, max_length=100)
+    captcha = SingleUseCaptchaField(label="Solve :")
+
+    field_order = ["body", "name", "email", "website", "captcha", "homepage", "parent"]
+
+    class Meta:
+        model = Comment
+        fields = ["body", "name", "email", "website", "parent"]
+        labels = {"body": "Comment", "name": "Name", "email": "Email", "website": "Website"}
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 8, "cols": 45}),
+            "parent": forms.HiddenInput,
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "website": forms.URLInput(attrs={"autocomplete": "url"}),
+        }
+        help_texts = {"email": "Never published."}
+
+    def __init__(self, statement, *args, **kwargs):
+        self.statement = statement
+        super().__init__(*args, **kwargs)
+        self.fields["website"].assume_scheme = "https"
+        self.fields["parent"].queryset = Comment.objects.approved().filter(statement=statement)
+        self.fields["parent"].error_messages["invalid_choice"] = (
+            "The comment you were replying to is not available; your reply will be posted "
+            "as a new comment if you post again."
+        )
+        self.fields["form_time"].initial = spam.form_time_token()
+
+    @property
+    def reply_to(self):
+        """The approved comment this form answers, or None."""
+        value = self["parent"].value()
+        if not value:
+            return None
+        try:
+            return self.fields["parent"].queryset.filter(pk=int(value)).first()
+        except (TypeError, ValueError):
+            return None
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        if parent and depth_of(parent) >= settings.COMMENTS_MAX_DEPTH:
+            raise forms.ValidationError("Replies cannot be nested deeper here.", code="too_deep")
+        return parent
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.data.get("homepage"):
+            raise forms.ValidationError(
+                "Leave the field “Leave this field empty” empty: it is there to catch "
+                "automated spam.",
+                code="honeypot",
+            )
+        elapsed = spam.seconds_since_form_shown(self.data.get("form_time"))
+        if elapsed is None or elapsed < settings.COMMENTS_MIN_SECONDS:
+            raise forms.ValidationError(
+                "That was quicker than a person types. Please check your comment and post it "
+                "again.",
+                code="too_fast",
+            )
+        return cleaned_data
+
+    def prepare_retry(self):
+        """After any error: a fresh question and timer; what was typed stays."""
+        self.fields["captcha"].widget.question = new_question()
+        data = self.data.copy()
+        data["form_time"] = spam.form_time_token()
+        self.data = data
+        for name in self.errors:
+            if name in self.fields:
+                # Screen readers read the error with the field it belongs to.
+                described_by = [f"id_{name}_error"]
+                if self.fields[name].help_text:
+                    described_by.append(f"id_{name}_helptext")
+                self.fields[name].widget.attrs["aria-describedby"] = " ".join(described_by)
+
+
+def depth_of(comment):
+    """1 for a top-level comment, 2 for a reply, …; bounded by the depth limit."""
+    depth, current = 1, comment
+    while current.parent_id and depth <= settings.COMMENTS_MAX_DEPTH:
+        current = Comment.objects.only("parent_id").get(pk=current.parent_id)
+        depth += 1
+    return depth

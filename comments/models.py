@@ -1,0 +1,150 @@
+import hashlib
+
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+
+from statements.models import Statement
+
+from .validators import validate_printable
+
+NAME_MAX = 100
+EMAIL_MAX = 254
+WEBSITE_MAX = 200
+BODY_MAX = 5000
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def spam(self):
+        return self.filter(status=Comment.Status.SPAM)
+
+    def removed(self):
+        return self.filter(status=Comment.Status.REMOVED)
+
+    def visible_to(self, own_ids):
+        """Approved comments, plus this visitor's own that still wait."""
+        own = Q(pk__in=own_ids, status__in=[Comment.Status.PENDING, Comment.Status.SPAM])
+        return self.filter(Q(status=Comment.Status.APPROVED) | own) if own_ids else self.approved()
+
+    def by_email(self, email):
+        return self.filter(email__iexact=email.strip())
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed"
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    name = models.CharField(max_length=NAME_MAX, validators=[validate_printable])
+    email = models.EmailField(max_length=EMAIL_MAX)
+    website = models.URLField(
+        max_length=WEBSITE_MAX,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+    body = models.TextField("comment", max_length=BODY_MAX, validators=[validate_printable])
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Kept for moderation and rate limits only; cleared after
+    # COMMENTS_IP_RETENTION_DAYS by `manage.py purge_comment_ips`.
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # Lets a resubmitted or double-clicked post find the comment it already made.
+    fingerprint = models.CharField(max_length=64, editable=False, db_index=True)
+    moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="+",
+    )
+    moderators_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["statement", "status", "created_at"], name="comment_thread_idx")
+        ]
+        constraints = [
+            # SQLite would otherwise store any length; PostgreSQL would 500.
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("body"), BODY_MAX), name="comment_body_max_length"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("name"), NAME_MAX), name="comment_name_max_length"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("website"), WEBSITE_MAX),
+                name="comment_website_max_length",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("email"), EMAIL_MAX),
+                name="comment_email_max_length",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}: {self.body[:50]}"
+
+    def save(self, *args, **kwargs):
+        self.fingerprint = self.make_fingerprint(self.statement_id, self.email, self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.statement.get_absolute_url()}#comment-{self.pk}"
+
+    @staticmethod
+    def make_fingerprint(statement_id, email, body):
+        normalized = " ".join(body.split()).casefold()
+        raw = f"{statement_id}\n{email.strip().casefold()}\n{normalized}"
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @property
+    def is_visible(self):
+        return self.status == self.Status.APPROVED
+
+
+class BlockedTerm(models.Model):
+    """A word, email address, domain or IP whose comments go straight to spam."""
+
+    class Kind(models.TextChoices):
+        WORD = "word", "Word or phrase (in name, comment or website)"
+        EMAIL = "email", "Email address"
+        DOMAIN = "domain", "Domain (of the email or website)"
+        IP = "ip", "IP address"
+
+    kind = models.CharField(max_length=10, choices=Kind)
+    value = models.CharField(max_length=200)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="blockedterm_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        self.value = self.value.strip().lower()
+        super().save(*args, **kwargs)

@@ -1,0 +1,52 @@
+"""Changing a comment's status, keeping the statement's count in step."""
+
+from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from statements.models import Statement
+
+from .models import Comment
+
+
+def refresh_comment_counts(statement_ids):
+    approved = (
+        Comment.objects.approved()
+        .filter(statement=OuterRef("pk"))
+        .order_by()
+        .values("statement")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Statement.objects.filter(pk__in=statement_ids).update(
+        comment_count=Coalesce(Subquery(approved), 0)
+    )
+
+
+@transaction.atomic
+def set_status(comments, status, moderator=None):
+    """Move `comments` (a queryset) to `status`; return how many changed."""
+    changing = comments.exclude(status=status)
+    statement_ids = set(changing.values_list("statement_id", flat=True))
+    changed = changing.update(status=status, moderated_at=timezone.now(), moderated_by=moderator)
+    if changed:
+        refresh_comment_counts(statement_ids)
+    return changed
+
+
+def approve(comments, moderator=None):
+    return set_status(comments, Comment.Status.APPROVED, moderator)
+
+
+def mark_spam(comments, moderator=None):
+    return set_status(comments, Comment.Status.SPAM, moderator)
+
+
+def remove(comments, moderator=None):
+    return set_status(comments, Comment.Status.REMOVED, moderator)
+
+
+def restore(comments, moderator=None):
+    """Removed comments go back to the queue, to be approved again."""
+    return set_status(comments.removed(), Comment.Status.PENDING, moderator)
