@@ -20,3 +20,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 COMMENTS_NOTIFY_IN_BACKGROUND = False
 # Posting right after rendering is what tests do; the delay rule has its own tests.
 COMMENTS_MIN_SECONDS = 0
+# Browser tests load uploaded images from the live server.
+SERVE_MEDIA = True

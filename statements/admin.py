@@ -31,6 +31,31 @@ class StaffUserAdmin(UserAdmin):
         return profile.initials if profile else ""
 
 
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    """Where editors set the initials that sign their notes: their own only."""
+
+    list_display = ["user", "initials"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("user")
+        return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
+    def get_fields(self, request, obj=None):
+        return ["user", "initials"] if request.user.is_superuser else ["initials"]
+
+    def has_add_permission(self, request):
+        if request.user.is_superuser:
+            return super().has_add_permission(request)
+        own = StaffProfile.objects.filter(user=request.user).exists()
+        return not own and super().has_add_permission(request)
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.user = request.user
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "url"]

@@ -1,6 +1,7 @@
 """Create the Editors and Moderators groups.
 
-Editors manage statements and everything a statement is made of. Moderators may
+Editors manage statements and everything a statement is made of, and their
+own initials (StaffProfile). Moderators may
 read statements (to judge a comment in context); the comments app adds their
 comment permissions in its own migration.
 """
@@ -9,7 +10,7 @@ from django.db import migrations
 
 from statements.migrations._permissions import ensure_permissions
 
-EDITOR_MODELS = ["statement", "editornote", "image", "organization", "topic"]
+EDITOR_MODELS = ["statement", "editornote", "image", "organization", "topic", "staffprofile"]
 
 
 def create_groups(apps, schema_editor):
