@@ -179,6 +179,8 @@ STATEMENT_BODY_EXTENSIONS = {
     "ListItem": True,
     "Blockquote": True,
     "Figure": True,
+    "Caption": True,
+    "Image": True,
     "HardBreak": True,
     "HorizontalRule": True,
     "History": True,
