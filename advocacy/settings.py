@@ -6,6 +6,7 @@ site refuses to start unless SECRET_KEY and ALLOWED_HOSTS are set for real.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +51,11 @@ if DEBUG:
     SECRET_KEY = SECRET_KEY or _development_secret_key()
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
 else:
+    if not os.environ.get("DATABASE_URL"):
+        raise ImproperlyConfigured(
+            "DATABASE_URL must be set when DEBUG is off, e.g. "
+            "postgres://user:password@localhost:5432/advocacy (or sqlite:////path/site.db)."
+        )
     if len(SECRET_KEY) < 40 or SECRET_KEY.startswith("django-insecure"):
         raise ImproperlyConfigured(
             "SECRET_KEY must be set to a random string of at least 40 characters when DEBUG is "
@@ -70,6 +76,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
     "django.contrib.humanize",
     "django.forms",
     "django_prose_editor",
@@ -80,6 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "advocacy.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "advocacy.middleware.RejectNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -88,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a lockout into a response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "advocacy.urls"
@@ -187,15 +197,49 @@ STATEMENT_BODY_EXTENSIONS = {
     "Typographic": True,
 }
 
+# Security ------------------------------------------------------------------
+# The admin lives here; a less guessable path keeps drive-by scanners off it.
+ADMIN_URL_PATH = os.environ.get("ADMIN_URL_PATH", "admin/").strip("/") + "/"
+
+AUTHENTICATION_BACKENDS = [
+    # Counts failed logins per username + client address, with a cool-off, so
+    # an attacker can neither guess on forever nor lock every editor out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "advocacy.security.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # the comment form's script reads it for its fetches
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Only when a proxy of ours terminates TLS and sets this header (and strips any
+# the client sent) may Django believe it; otherwise anyone could claim HTTPS.
+if env_bool("TRUSTED_PROXY_SETS_X_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+SILENCED_SYSTEM_CHECKS = []
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is a promise to browsers that is slow to take back; it is the
+        # site owner's opt-in (SECURE_HSTS_PRELOAD=1), so its warning is silenced.
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 LOGGING = {
     "version": 1,

@@ -13,7 +13,7 @@ admin.site.site_header = f"{settings.SITE_NAME} — administration"
 admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL_PATH, admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path(
         "robots.txt",

@@ -3,7 +3,6 @@
 Each layer answers with a clear message or a status; none raises a server error.
 """
 
-import ipaddress
 import logging
 import re
 import time
@@ -19,25 +18,6 @@ logger = logging.getLogger(__name__)
 
 _LINK = re.compile(r"(?i)\b(?:https?://|www\.)")
 _form_time_signer = Signer(salt="comments.form-time")
-
-
-def client_ip(request):
-    """The visitor's address: REMOTE_ADDR, or the proxy's word when we trust a proxy.
-
-    X-Forwarded-For is only read when TRUSTED_PROXY_COUNT says how many proxies
-    of ours append to it; the entries before those are the client's to forge.
-    """
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    address = request.META.get("REMOTE_ADDR", "")
-    if proxies:
-        chain = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        chain = [a for a in chain if a]
-        if len(chain) >= proxies:
-            address = chain[-proxies]
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
 
 
 # -- form timing ---------------------------------------------------------------

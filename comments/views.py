@@ -11,6 +11,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from advocacy.security import client_ip
 from statements.models import Statement
 from statements.views import StatementDetailView
 
@@ -62,7 +63,7 @@ class PostCommentView(View):
         if duplicate:
             return self.already_received(request, duplicate)
 
-        ip = spam.client_ip(request)
+        ip = client_ip(request)
         try:
             limited = spam.is_rate_limited(ip)
         except spam.RateLimitUnavailable:
