@@ -98,4 +98,6 @@ def reencode(file):
             else:
                 extra = {"transparency": transparency} if transparency is not None else {}
                 image.save(out, fmt, **extra)
-    return ContentFile(out.getvalue()), fmt
+    # The name matters: Django's ImageField reads the new width and height from this
+    # content when it is saved, and a nameless file counts as no file (dimensions None).
+    return ContentFile(out.getvalue(), name=f"upload.{ALLOWED_FORMATS.get(fmt, 'img')}"), fmt
