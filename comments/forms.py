@@ -15,6 +15,14 @@ class CommentForm(forms.ModelForm):
         strip=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
+    # Declared here for assume_scheme: "example.org" means https://example.org.
+    website = forms.URLField(
+        required=False,
+        max_length=Comment._meta.get_field("website").max_length,
+        assume_scheme="https",
+        label="Website",
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
     form_time = forms.CharField(required=False, widget=forms.HiddenInput, max_length=100)
     captcha = SingleUseCaptchaField(label="Solve :")
 
@@ -36,7 +44,6 @@ class CommentForm(forms.ModelForm):
     def __init__(self, statement, *args, **kwargs):
         self.statement = statement
         super().__init__(*args, **kwargs)
-        self.fields["website"].assume_scheme = "https"
         self.fields["parent"].queryset = Comment.objects.approved().filter(statement=statement)
         self.fields["parent"].error_messages["invalid_choice"] = (
             "The comment you were replying to is not available; your reply will be posted "
