@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format migrations-check clean
+.PHONY: run serve test install lint format migrations-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,16 @@ run: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production server: set SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL first (see README).
+# Sync workers must sit behind a buffering proxy such as deploy/nginx.conf.
+WORKERS ?= $(shell echo $$(( 2 * $$(nproc) + 1 )))
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn advocacy.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--timeout 30 --graceful-timeout 20 --keep-alive 5 \
+		--max-requests 5000 --max-requests-jitter 500 --access-logfile -
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

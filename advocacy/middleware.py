@@ -1,4 +1,10 @@
-from django.http import HttpResponseBadRequest
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -46,3 +52,29 @@ class RejectNullCharactersMiddleware:
             if _has_nul(request.POST):
                 return HttpResponseBadRequest("Null characters are not allowed in form data.")
         return None
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database is unreachable, answer 503 with Retry-After, not a 500.
+
+    A restart or failover of PostgreSQL takes seconds; browsers, crawlers and
+    proxies understand 503 + Retry-After as "come back soon", and nothing a
+    visitor sent is half-stored because every write runs in a transaction.
+    """
+
+    RETRY_AFTER_SECONDS = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error("Database unavailable: %s", exception)
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response

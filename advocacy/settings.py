@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "advocacy.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "advocacy.middleware.RejectNullCharactersMiddleware",
+    "advocacy.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -171,6 +172,16 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Image library uploads: larger files, pixel counts or sides are refused with a
+# form error (a decompression bomb never reaches the decoder).
+IMAGE_MAX_BYTES = env_int("IMAGE_MAX_MB", 10) * 1024 * 1024
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_MEGAPIXELS", 50) * 1_000_000
+IMAGE_MAX_SIDE = env_int("IMAGE_MAX_SIDE", 12_000)
+# Django keeps uploads up to this size in memory; the image limit is checked
+# before Pillow decodes anything.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # The organization's name, shown in the header, titles and feeds.
 SITE_NAME = os.environ.get("SITE_NAME", "Advocacy Statements")
