@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django.forms",
     "django_prose_editor",
     "captcha",
+    "advocacy",  # site-wide management commands (backup_site, restore_site)
     "statements",
     "comments",
 ]
