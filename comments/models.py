@@ -4,9 +4,8 @@ from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Length
-from django.db.models.lookups import LessThanOrEqual
 
+from advocacy.db import length_limits
 from statements.models import Statement
 
 from .validators import validate_printable
@@ -83,23 +82,9 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["statement", "status", "created_at"], name="comment_thread_idx")
         ]
-        constraints = [
-            # SQLite would otherwise store any length; PostgreSQL would 500.
-            models.CheckConstraint(
-                condition=LessThanOrEqual(Length("body"), BODY_MAX), name="comment_body_max_length"
-            ),
-            models.CheckConstraint(
-                condition=LessThanOrEqual(Length("name"), NAME_MAX), name="comment_name_max_length"
-            ),
-            models.CheckConstraint(
-                condition=LessThanOrEqual(Length("website"), WEBSITE_MAX),
-                name="comment_website_max_length",
-            ),
-            models.CheckConstraint(
-                condition=LessThanOrEqual(Length("email"), EMAIL_MAX),
-                name="comment_email_max_length",
-            ),
-        ]
+        constraints = length_limits(
+            "comment", body=BODY_MAX, name=NAME_MAX, website=WEBSITE_MAX, email=EMAIL_MAX
+        )
 
     def __str__(self):
         return f"{self.name}: {self.body[:50]}"

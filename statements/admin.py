@@ -1,8 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
 
+from .forms import ImageForm
 from .models import EditorNote, Image, Organization, StaffProfile, Statement, Topic
 
 User = get_user_model()
@@ -72,6 +75,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
+    form = ImageForm
     list_display = ["thumbnail", "alt_text", "caption", "credit", "dimensions", "uploaded_at"]
     search_fields = ["alt_text", "caption", "credit"]
     fields = ["file", "preview", "body_url", "alt_text", "caption", "credit", "credit_url"]
@@ -81,6 +85,20 @@ class ImageAdmin(admin.ModelAdmin):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+        if prefilled := getattr(obj, "prefilled_from_metadata", None):
+            messages.warning(
+                request,
+                f"The {' and '.join(prefilled)} came from the photo's own metadata (now removed "
+                "from the file). Please check them and save again.",
+            )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(obj, "prefilled_from_metadata", None) and "_popup" not in request.POST:
+            return HttpResponseRedirect(self.get_change_url(obj))
+        return super().response_add(request, obj, post_url_continue)
+
+    def get_change_url(self, obj):
+        return reverse("admin:statements_image_change", args=[obj.pk])
 
     @admin.display(description="")
     def thumbnail(self, image):

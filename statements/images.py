@@ -101,3 +101,56 @@ def reencode(file):
     # The name matters: Django's ImageField reads the new width and height from this
     # content when it is saved, and a nameless file counts as no file (dimensions None).
     return ContentFile(out.getvalue(), name=f"upload.{ALLOWED_FORMATS.get(fmt, 'img')}"), fmt
+
+
+def dimensions_of(content):
+    content.seek(0)
+    with PILImage.open(content) as image:
+        return image.size
+
+
+# EXIF tags and IPTC datasets that photographers and agencies fill in.
+_EXIF_ARTIST, _EXIF_COPYRIGHT, _EXIF_DESCRIPTION = 0x013B, 0x8298, 0x010E
+_IPTC_BYLINE, _IPTC_CREDIT, _IPTC_COPYRIGHT, _IPTC_CAPTION = (2, 80), (2, 110), (2, 116), (2, 120)
+
+
+def _text(value):
+    if isinstance(value, list):
+        value = b"; ".join(v for v in value if isinstance(v, bytes))
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    if not isinstance(value, str):
+        return ""
+    return " ".join(value.replace("\x00", " ").split())
+
+
+def read_credit_metadata(file):
+    """{"credit": …, "caption": …} from the photo's EXIF/IPTC, before they are stripped."""
+    from PIL import IptcImagePlugin
+
+    found = {}
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        with PILImage.open(file) as image:
+            exif = image.getexif()
+            iptc = IptcImagePlugin.getiptcinfo(image) or {}
+            copyright_ = _text(iptc.get(_IPTC_COPYRIGHT)) or _text(exif.get(_EXIF_COPYRIGHT))
+            byline = (
+                _text(iptc.get(_IPTC_BYLINE))
+                or _text(iptc.get(_IPTC_CREDIT))
+                or _text(exif.get(_EXIF_ARTIST))
+            )
+            credit = " / ".join(part for part in (copyright_, byline) if part)
+            if credit and not credit.startswith("©"):
+                credit = f"© {credit}"
+            if credit:
+                found["credit"] = credit
+            caption = _text(iptc.get(_IPTC_CAPTION)) or _text(exif.get(_EXIF_DESCRIPTION))
+            if caption:
+                found["caption"] = caption
+    except Exception:  # metadata is a convenience; a odd tag must never block an upload
+        return {}
+    finally:
+        file.seek(position)
+    return found

@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 
-from .images import reencode, validate_image_file
+from advocacy.db import length_limits
+
+from .images import dimensions_of, read_credit_metadata, reencode, validate_image_file
 from .sanitize import sanitize_html
 
 
@@ -39,6 +41,7 @@ class StaffProfile(models.Model):
 
     class Meta:
         verbose_name = "staff profile"
+        constraints = length_limits("staffprofile", initials=8)
 
     def __str__(self):
         return self.initials
@@ -52,6 +55,7 @@ class Organization(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = length_limits("organization", name=200, slug=200, url=500, description=2000)
 
     def __str__(self):
         return self.name
@@ -67,6 +71,7 @@ class Topic(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = length_limits("topic", name=100, slug=100, description=2000)
 
     def __str__(self):
         return self.name
@@ -115,15 +120,42 @@ class Image(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at"]
+        constraints = length_limits("image", alt_text=300, caption=500, credit=200, credit_url=500)
 
     def __str__(self):
         return self.caption or self.alt_text
 
     def save(self, *args, **kwargs):
         if self.file and not self.file._committed:
-            content, self._detected_format = reencode(self.file.file)
-            self.file.save("upload", content, save=False)
+            self.store_upload(self.file.file)
         super().save(*args, **kwargs)
+
+    def store_upload(self, upload):
+        """Re-encode `upload` and write it to storage under a generated name.
+
+        Metadata is read (for the credit and caption an editor then confirms)
+        before re-encoding drops it. If the disk is full, the partial file is
+        removed and OSError propagates: nothing half-written stays behind.
+        """
+        found = read_credit_metadata(upload)
+        self.prefilled_from_metadata = []
+        for field_name in ("credit", "caption"):
+            if found.get(field_name) and not getattr(self, field_name):
+                max_length = self._meta.get_field(field_name).max_length
+                setattr(self, field_name, found[field_name][:max_length])
+                self.prefilled_from_metadata.append(field_name)
+        content, self._detected_format = reencode(upload)
+        storage = self.file.storage
+        name = self.file.field.generate_filename(self, "upload")
+        try:
+            name = storage.save(name, content)
+        except OSError:
+            if storage.exists(name):
+                storage.delete(name)
+            raise
+        # Point the field at the stored file, not at the upload still in memory.
+        self.file = name
+        self.width, self.height = dimensions_of(content)
 
 
 class StatementQuerySet(models.QuerySet):
@@ -164,9 +196,10 @@ class StatementQuerySet(models.QuerySet):
                 + SearchVector("body", weight="C")
             )
             search_query = SearchQuery(query, search_type="websearch")
+            # Match with @@: ts_rank is never 0 (1e-20 without a match), so it can't filter.
             return (
-                self.annotate(rank=SearchRank(vector, search_query))
-                .filter(rank__gt=0)
+                self.annotate(search=vector, rank=SearchRank(vector, search_query))
+                .filter(search=search_query)
                 .order_by("-rank", "-publish_at")
             )
         terms = query.split()[:10]
@@ -251,6 +284,9 @@ class Statement(models.Model):
         ordering = ["-publish_at", "-pk"]
         get_latest_by = "publish_at"
         indexes = [models.Index(fields=["status", "-publish_at"], name="statement_listing_idx")]
+        constraints = length_limits(
+            "statement", title=255, slug=200, summary=500, source_name=200, source_url=500
+        )
 
     def __str__(self):
         return self.title
@@ -337,6 +373,7 @@ class EditorNote(models.Model):
         ordering = ["position", "pk"]
         verbose_name = "editor's note"
         verbose_name_plural = "editor's notes"
+        constraints = length_limits("editornote", text=2000)
 
     def __str__(self):
         return self.text[:60]
