@@ -112,7 +112,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     def _moderate(self, request, queryset, change, done):
         changing = list(
-            queryset.exclude(status=STATUS_AFTER_ACTION[change]).only("pk", "name", "body")
+            queryset.exclude(status=STATUS_AFTER_ACTION[change])
+            .select_related(None)  # get_queryset's select_related clashes with only()
+            .only("pk", "name", "body")
         )
         count = getattr(moderation, change)(
             Comment.objects.filter(pk__in=[c.pk for c in changing]), request.user

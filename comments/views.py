@@ -116,7 +116,10 @@ class PostCommentView(View):
     @staticmethod
     def already_received(request, comment):
         remember_own_comment(request, comment)
-        messages.info(request, "We already have this comment; it is awaiting moderation.")
+        if comment.status == Comment.Status.APPROVED:
+            messages.info(request, "We already have this comment; it is published.")
+        else:
+            messages.info(request, "We already have this comment; it is awaiting moderation.")
         return HttpResponseRedirect(comment.get_absolute_url(), status=303)
 
     @staticmethod

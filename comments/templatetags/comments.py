@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django import template
 from django.conf import settings
 from django.template.defaultfilters import linebreaks_filter
@@ -17,6 +19,13 @@ def comment_text(body, autoescape=True):
     linked = urlize(body, trim_url_limit=60, nofollow=True, autoescape=True)
     linked = linked.replace('rel="nofollow"', 'rel="nofollow ugc noopener"')
     return mark_safe(linebreaks_filter(linked, autoescape=False))  # escaped by urlize
+
+
+@register.filter
+def is_web_address(value):
+    """Only http(s) addresses become links; anything else stored (an import, the shell) is text."""
+    value = value or ""
+    return value.lower().startswith(("http://", "https://")) and bool(urlsplit(value).netloc)
 
 
 def build_thread(comments):

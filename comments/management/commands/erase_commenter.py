@@ -1,3 +1,5 @@
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -32,6 +34,12 @@ class Command(BaseCommand):
                 raise CommandError("Nothing was erased.")
         with transaction.atomic():
             statement_ids = set(comments.values_list("statement_id", flat=True))
+            # The admin log keeps who moderated what and when, but not the words
+            # (its object_repr is "name: start of the comment").
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(Comment),
+                object_id__in=[str(pk) for pk in comments.values_list("pk", flat=True)],
+            ).update(object_repr="(erased comment)")
             deleted, _ = comments.delete()
             refresh_comment_counts(statement_ids)
         self.stdout.write(f"Erased {deleted} comment(s) by {email}.")
