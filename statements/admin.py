@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpResponseRedirect
@@ -18,6 +20,29 @@ class StaffProfileInline(admin.StackedInline):
 
 
 admin.site.unregister(User)
+
+
+class BoundedDateChangeList(ChangeList):
+    """Django's date drill-down, without its 500 at the end of the calendar.
+
+    For ?publish_at__year=9999 Django computes the year 10000 as the range's end
+    (ValueError), and for …__month=12 or …__day=31 of that year a date past the
+    last one (OverflowError). Such an address is a bad lookup like any other: the
+    admin answers it by redirecting to the unfiltered list (?e=1).
+    """
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
+class BoundedDateHierarchyMixin:
+    """For every ModelAdmin with a date_hierarchy (comments' too)."""
+
+    def get_changelist(self, request, **kwargs):
+        return BoundedDateChangeList
 
 
 @admin.register(User)
@@ -167,7 +192,7 @@ class EditorNoteInline(StaffUserChoicesMixin, admin.StackedInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(StaffUserChoicesMixin, admin.ModelAdmin):
+class StatementAdmin(BoundedDateHierarchyMixin, StaffUserChoicesMixin, admin.ModelAdmin):
     list_display = ["title", "state_label", "publish_at", "organization_names", "view_link"]
     list_filter = [StateFilter, "topics", "organizations"]
     search_fields = ["title", "summary", "slug"]

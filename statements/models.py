@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -10,6 +10,7 @@ from django_prose_editor.fields import ProseEditorField
 from advocacy.db import length_limits
 
 from .images import dimensions_of, read_credit_metadata, reencode, validate_image_file
+from .rendering import body_as_text, render_body
 from .sanitize import sanitize_html
 
 
@@ -174,13 +175,35 @@ class StatementQuerySet(models.QuerySet):
         return self.select_related("featured_image").prefetch_related("organizations", "topics")
 
     def for_detail(self):
-        return self.select_related("featured_image", "author").prefetch_related(
-            "organizations",
-            "topics",
-            models.Prefetch(
-                "editor_notes",
-                queryset=EditorNote.objects.select_related("editor__staff_profile"),
-            ),
+        return (
+            self.select_related("featured_image", "author")
+            .prefetch_related(
+                "organizations",
+                "topics",
+                models.Prefetch(
+                    "editor_notes",
+                    queryset=EditorNote.objects.select_related("editor__staff_profile"),
+                ),
+            )
+            .with_neighbours()
+        )
+
+    def with_neighbours(self):
+        """Annotate the previous and next published statement, in the same query."""
+        published = Statement.objects.published()
+        earlier = published.filter(
+            Q(publish_at__lt=OuterRef("publish_at"))
+            | Q(publish_at=OuterRef("publish_at"), pk__lt=OuterRef("pk"))
+        ).order_by("-publish_at", "-pk")
+        later = published.filter(
+            Q(publish_at__gt=OuterRef("publish_at"))
+            | Q(publish_at=OuterRef("publish_at"), pk__gt=OuterRef("pk"))
+        ).order_by("publish_at", "pk")
+        return self.annotate(
+            previous_slug=Subquery(earlier.values("slug")[:1]),
+            previous_title=Subquery(earlier.values("title")[:1]),
+            next_slug=Subquery(later.values("slug")[:1]),
+            next_title=Subquery(later.values("title")[:1]),
         )
 
     def search(self, query):
@@ -193,7 +216,7 @@ class StatementQuerySet(models.QuerySet):
             vector = (
                 SearchVector("title", weight="A")
                 + SearchVector("summary", weight="B")
-                + SearchVector("body", weight="C")
+                + SearchVector("body_text", weight="C")
             )
             search_query = SearchQuery(query, search_type="websearch")
             # Match with @@: ts_rank is never 0 (1e-20 without a match), so it can't filter.
@@ -206,7 +229,9 @@ class StatementQuerySet(models.QuerySet):
         condition = Q()
         for term in terms:
             condition &= (
-                Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
+                Q(title__icontains=term)
+                | Q(summary__icontains=term)
+                | Q(body_text__icontains=term)
             )
         return self.filter(condition)
 
@@ -239,6 +264,14 @@ class Statement(models.Model):
         config={"extensions": settings.STATEMENT_BODY_EXTENSIONS},
         sanitize=sanitize_html,
         blank=True,
+    )
+    # The body as the public page shows it (figures expanded) and as plain text
+    # for search, both derived on save; body_images records which library
+    # images the body shows, so editing an image re-renders those statements.
+    body_html = models.TextField(editable=False, blank=True)
+    body_text = models.TextField(editable=False, blank=True)
+    body_images = models.ManyToManyField(
+        Image, editable=False, blank=True, related_name="statements_in_body"
     )
     topics = models.ManyToManyField(Topic, related_name="statements", blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
@@ -298,10 +331,21 @@ class Statement(models.Model):
             )
         # Also sanitize here: the demo loader, shell and data imports bypass the form.
         self.body = sanitize_html(self.body)
+        images = self.render_body()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "body", "body_html", "body_text"}
         super().save(*args, **kwargs)
+        self.body_images.set(images)
 
     def get_absolute_url(self):
         return reverse("statements:detail", kwargs={"slug": self.slug})
+
+    def render_body(self):
+        """Derive body_html and body_text from body; return the library images it shows."""
+        self.body_html, images = render_body(self.body)
+        self.body_text = body_as_text(self.body)
+        return images
 
     @property
     def is_published(self):
@@ -333,27 +377,25 @@ class Statement(models.Model):
     def notes_below(self):
         return self.notes_at(EditorNote.Placement.BELOW)
 
-    def get_previous_published(self):
-        return (
-            Statement.objects.published()
-            .filter(
-                Q(publish_at__lt=self.publish_at) | Q(publish_at=self.publish_at, pk__lt=self.pk)
-            )
-            .only("title", "slug")
-            .order_by("-publish_at", "-pk")
-            .first()
-        )
+    @property
+    def previous_statement(self):
+        """The published statement before this one (needs with_neighbours())."""
+        return _Neighbour(self.previous_slug, self.previous_title) if self.previous_slug else None
 
-    def get_next_published(self):
-        return (
-            Statement.objects.published()
-            .filter(
-                Q(publish_at__gt=self.publish_at) | Q(publish_at=self.publish_at, pk__gt=self.pk)
-            )
-            .only("title", "slug")
-            .order_by("publish_at", "pk")
-            .first()
-        )
+    @property
+    def next_statement(self):
+        return _Neighbour(self.next_slug, self.next_title) if self.next_slug else None
+
+
+class _Neighbour:
+    def __init__(self, slug, title):
+        self.slug, self.title = slug, title
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("statements:detail", kwargs={"slug": self.slug})
 
 
 class EditorNote(models.Model):

@@ -2,18 +2,23 @@
 
 Figures in the body point at image-library files by URL. Each is rendered with
 the library's alt text, credit and (unless the editor wrote one in the body)
-caption, so a credit corrected in the library is corrected everywhere.
+caption, so a credit corrected in the library is corrected everywhere: the
+statement is re-rendered when one of its images changes (statements.signals).
+This runs when a statement is saved, never on a visitor's request.
 """
 
+import html
 import re
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 _FIGURE = re.compile(r"<figure>(?P<inner>.*?)</figure>", re.DOTALL)
 _IMG_SRC = re.compile(r'<img\b[^>]*\bsrc="(?P<src>[^"]+)"')
 _CAPTION = re.compile(r"<figcaption>(?P<caption>.*?)</figcaption>", re.DOTALL)
+_BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figcaption)>|<br>")
 
 
 def _library_path(src):
@@ -25,23 +30,23 @@ def referenced_image_paths(body):
     return {
         path
         for match in _IMG_SRC.finditer(body)
-        if (path := _library_path(match.group("src"))) is not None
+        if (path := _library_path(html.unescape(match.group("src")))) is not None
     }
 
 
 def render_body(body):
-    """The body HTML with library figures expanded; one query at most."""
+    """Return (HTML with library figures expanded, the library images it shows)."""
     from .models import Image
 
     paths = referenced_image_paths(body)
     if not paths:
-        return mark_safe(body)
+        return body, []
     images = {image.file.name: image for image in Image.objects.filter(file__in=paths)}
 
     def expand(match):
         inner = match.group("inner")
         src = _IMG_SRC.search(inner)
-        image = images.get(_library_path(src.group("src"))) if src else None
+        image = images.get(_library_path(html.unescape(src.group("src")))) if src else None
         if image is None:
             return match.group(0)
         caption = _CAPTION.search(inner)
@@ -54,6 +59,12 @@ def render_body(body):
                 "caption": mark_safe(own_caption) if own_caption else image.caption,
                 "in_body": True,
             },
-        )
+        ).strip()
 
-    return mark_safe(_FIGURE.sub(expand, body))
+    return _FIGURE.sub(expand, body), list(images.values())
+
+
+def body_as_text(body):
+    """The body's words without markup, for search."""
+    spaced = _BLOCK_END.sub(lambda m: m.group(0) + "\n", body)
+    return html.unescape(strip_tags(spaced)).strip()

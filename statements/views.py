@@ -47,8 +47,8 @@ class StatementDetailView(DetailView):
         statement = self.object
         context["is_preview"] = not statement.is_published
         if statement.is_published:
-            context["previous_statement"] = statement.get_previous_published()
-            context["next_statement"] = statement.get_next_published()
+            context["previous_statement"] = statement.previous_statement
+            context["next_statement"] = statement.next_statement
         return context
 
     def render_to_response(self, context, **kwargs):

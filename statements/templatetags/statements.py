@@ -1,15 +1,15 @@
 from urllib.parse import urlencode
 
 from django import template
-
-from statements.rendering import render_body
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
 
 @register.filter
 def body_html(statement):
-    return render_body(statement.body)
+    # Sanitized by statements.sanitize and rendered on save; staff-written only.
+    return mark_safe(statement.body_html)
 
 
 @register.filter

@@ -127,6 +127,10 @@ def test_slug_of_a_very_long_title_fits_the_field():
 # --- previous / next --------------------------------------------------------------
 
 
+def neighbours(statement):
+    return Statement.objects.with_neighbours().get(pk=statement.pk)
+
+
 def test_previous_and_next_skip_drafts_and_scheduled():
     oldest = factories.make_published("Oldest", days_ago=10)
     factories.make_draft("Draft between", publish_at=timezone.now() - timedelta(days=8))
@@ -138,10 +142,10 @@ def test_previous_and_next_skip_drafts_and_scheduled():
     factories.make_draft("Draft between 2", publish_at=timezone.now() - timedelta(days=4))
     newest = factories.make_published("Newest", days_ago=2)
 
-    assert middle.get_previous_published() == oldest
-    assert middle.get_next_published() == newest
-    assert oldest.get_previous_published() is None
-    assert newest.get_next_published() is None
+    assert neighbours(middle).previous_slug == oldest.slug
+    assert neighbours(middle).next_slug == newest.slug
+    assert neighbours(oldest).previous_slug is None
+    assert neighbours(newest).next_slug is None
 
 
 def test_previous_and_next_with_the_same_publish_time():
@@ -150,10 +154,10 @@ def test_previous_and_next_with_the_same_publish_time():
     second = factories.make_statement("Same time B", publish_at=moment)
     third = factories.make_statement("Same time C", publish_at=moment)
 
-    assert second.get_previous_published() == first
-    assert second.get_next_published() == third
-    assert first.get_next_published() == second
-    assert third.get_previous_published() == second
+    assert neighbours(second).previous_slug == first.slug
+    assert neighbours(second).next_slug == third.slug
+    assert neighbours(first).next_slug == second.slug
+    assert neighbours(third).previous_slug == second.slug
 
 
 # --- editor's notes -------------------------------------------------------------
