@@ -1,5 +1,7 @@
 import logging
+import sys
 
+from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
@@ -54,12 +56,35 @@ class RejectNullCharactersMiddleware:
         return None
 
 
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+_DATABASE_ERROR_SEEN = "_database_unavailable"
+
+
+def _note_database_error(sender, request=None, **kwargs):
+    """Mark a request whose unhandled exception (a 500 on its way) was a database error.
+
+    Django sends got_request_exception inside its `except` block, before it
+    renders the 500 page: this is the one place that still sees the exception of
+    a middleware's process_response (the session saved after a comment was
+    committed, say), which process_exception never gets.
+    """
+    if request is not None and isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        setattr(request, _DATABASE_ERROR_SEEN, True)
+
+
+got_request_exception.connect(_note_database_error, dispatch_uid="advocacy-database-unavailable")
+
+
 class DatabaseUnavailableMiddleware:
     """While the database is unreachable, answer 503 with Retry-After, not a 500.
 
     A restart or failover of PostgreSQL takes seconds; browsers, crawlers and
     proxies understand 503 + Retry-After as "come back soon", and nothing a
     visitor sent is half-stored because every write runs in a transaction.
+
+    Views' database errors arrive in process_exception; those of the middleware
+    below this one (sessions, messages, auth) have already become a 500 response
+    by then, which __call__ turns into the same 503.
     """
 
     RETRY_AFTER_SECONDS = 30
@@ -68,12 +93,18 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 500 and getattr(request, _DATABASE_ERROR_SEEN, False):
+            return self.unavailable()
+        return response
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not isinstance(exception, DATABASE_ERRORS):
             return None
         logger.error("Database unavailable: %s", exception)
+        return self.unavailable()
+
+    def unavailable(self):
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"

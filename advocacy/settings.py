@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "advocacy.middleware.RejectNullCharactersMiddleware",
     "advocacy.middleware.DatabaseUnavailableMiddleware",
+    # ETag on every page and feed, and 304 Not Modified when it still matches.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -131,6 +133,38 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def cache_from_url(url):
+    """CACHE_URL: locmem://, file:///absolute/path or redis://host:port/db."""
+    if url.startswith(("redis://", "rediss://")):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            # A hung Redis must cost a request half a second, not a worker.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    if url.startswith("file://"):
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": url.removeprefix("file://"),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    if url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(f"CACHE_URL {url!r}: use locmem://, file:///path or redis://…")
+
+
+# The default is a file cache: unlike local memory it is shared by all the
+# server's worker processes, so invalidating a page reaches every worker.
+CACHES = {
+    "default": cache_from_url(
+        os.environ.get("CACHE_URL") or f"file://{BASE_DIR / 'var' / 'cache'}"
+    )
+}
+# Whole public pages for anonymous visitors (advocacy.pagecache); 0 turns it off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_ALIAS = "default"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -229,7 +263,9 @@ AXES_VERBOSE = False
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_HTTPONLY = False  # the comment form's script reads it for its fetches
+CSRF_COOKIE_HTTPONLY = False
+# Keeps a comment's text when its token is missing or stale (comments.views).
+CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

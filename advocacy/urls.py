@@ -7,6 +7,8 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from advocacy.pagecache import cached_page
+from statements.invalidation import SITEMAP
 from statements.sitemaps import sitemaps
 
 admin.site.site_header = f"{settings.SITE_NAME} — administration"
@@ -14,7 +16,12 @@ admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
     path(settings.ADMIN_URL_PATH, admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        cached_page([SITEMAP])(sitemap),
+        {"sitemaps": sitemaps},
+        name="sitemap",
+    ),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

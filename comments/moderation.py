@@ -5,6 +5,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from statements.invalidation import statements_changed
 from statements.models import Statement
 
 from .models import Comment
@@ -22,6 +23,8 @@ def refresh_comment_counts(statement_ids):
     Statement.objects.filter(pk__in=statement_ids).update(
         comment_count=Coalesce(Subquery(approved), 0)
     )
+    # The statement pages and every list that shows their counts.
+    statements_changed(statement_ids, listing_only=True)
 
 
 @transaction.atomic

@@ -6,9 +6,11 @@ from django.db import transaction
 from django.http import HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
+from django.urls import resolve
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.csrf import csrf_failure as default_csrf_failure
 from django.views.decorators.cache import never_cache
 
 from advocacy.security import client_ip
@@ -131,3 +133,24 @@ class PostCommentView(View):
         view.object = Statement.objects.for_detail().get(pk=statement.pk)
         context = view.get_context_data(object=view.object, comment_form=form)
         return view.render_to_response(context, status=status)
+
+
+def csrf_failure(request, reason=""):
+    """A comment post without a valid CSRF token keeps its text.
+
+    Cached statement pages carry no token (it would be someone else's); the
+    form's script fetches one. A visitor without JavaScript, or whose token
+    expired, gets the form back with what they wrote and a valid token.
+    """
+    match = resolve(request.path_info)
+    if match.view_name != "comments:post":
+        return default_csrf_failure(request, reason=reason)
+    statement = get_object_or_404(Statement.objects.published(), slug=match.kwargs["slug"])
+    form = CommentForm(statement, data=request.POST)
+    form.errors  # noqa: B018 - validate now, so the fields show what is wrong
+    form.add_error(
+        None,
+        "For your security we need you to press “Post Comment” once more. "
+        "Everything you wrote is kept.",
+    )
+    return PostCommentView.show_form_again(request, statement, form, status=403)

@@ -2,7 +2,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.db import DataError, transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -20,15 +22,23 @@ class StaffProfileInline(admin.StackedInline):
 
 
 admin.site.unregister(User)
+admin.site.unregister(Group)
 
 
-class BoundedDateChangeList(ChangeList):
-    """Django's date drill-down, without its 500 at the end of the calendar.
+class GuardedChangeList(ChangeList):
+    """Django's changelist, answering impossible filter values as bad lookups, not 500s.
 
-    For ?publish_at__year=9999 Django computes the year 10000 as the range's end
-    (ValueError), and for …__month=12 or …__day=31 of that year a date past the
-    last one (OverflowError). Such an address is a bad lookup like any other: the
-    admin answers it by redirecting to the unfiltered list (?e=1).
+    Any field name is a filter in the admin's query string (?author=…, ?ip_address=…),
+    and Django checks few values before the database sees them:
+
+    - the date drill-down computes the year 10000 for ?publish_at__year=9999
+      (ValueError) and a date past the last one for …__month=12 of that year
+      (OverflowError);
+    - SQLite cannot bind an integer of more than 64 bits (?author=99999999999999999999
+      raises OverflowError); PostgreSQL refuses text that is not an address for an
+      inet column (?ip_address=abc raises DataError).
+
+    Such an address gets what any bad lookup gets: a redirect to the list (?e=1).
     """
 
     def get_filters(self, request):
@@ -37,16 +47,25 @@ class BoundedDateChangeList(ChangeList):
         except (ValueError, OverflowError) as exc:
             raise IncorrectLookupParameters(exc) from exc
 
+    def get_results(self, request):
+        # The count is the first query with the visitor's filters; a savepoint keeps a
+        # refused one from spoiling the rest of the request's transaction.
+        try:
+            with transaction.atomic(using=self.queryset.db):
+                super().get_results(request)
+        except (DataError, OverflowError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
 
-class BoundedDateHierarchyMixin:
-    """For every ModelAdmin with a date_hierarchy (comments' too)."""
+
+class GuardedChangeListMixin:
+    """For every ModelAdmin (comments' too): see GuardedChangeList."""
 
     def get_changelist(self, request, **kwargs):
-        return BoundedDateChangeList
+        return GuardedChangeList
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(GuardedChangeListMixin, UserAdmin):
     inlines = [StaffProfileInline]
     list_display = [*UserAdmin.list_display, "initials"]
 
@@ -59,8 +78,13 @@ class StaffUserAdmin(UserAdmin):
         return profile.initials if profile else ""
 
 
+@admin.register(Group)
+class GuardedGroupAdmin(GuardedChangeListMixin, GroupAdmin):
+    pass
+
+
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
+class StaffProfileAdmin(GuardedChangeListMixin, admin.ModelAdmin):
     """Where editors set the initials that sign their notes: their own only."""
 
     list_display = ["user", "initials"]
@@ -85,21 +109,21 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(GuardedChangeListMixin, admin.ModelAdmin):
     list_display = ["name", "url"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(GuardedChangeListMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(GuardedChangeListMixin, admin.ModelAdmin):
     form = ImageForm
     list_display = ["thumbnail", "alt_text", "caption", "credit", "dimensions", "uploaded_at"]
     search_fields = ["alt_text", "caption", "credit"]
@@ -192,7 +216,7 @@ class EditorNoteInline(StaffUserChoicesMixin, admin.StackedInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(BoundedDateHierarchyMixin, StaffUserChoicesMixin, admin.ModelAdmin):
+class StatementAdmin(GuardedChangeListMixin, StaffUserChoicesMixin, admin.ModelAdmin):
     list_display = ["title", "state_label", "publish_at", "organization_names", "view_link"]
     list_filter = [StateFilter, "topics", "organizations"]
     search_fields = ["title", "summary", "slug"]

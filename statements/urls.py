@@ -1,6 +1,9 @@
 from django.urls import path
 
+from advocacy.pagecache import cached_page
+
 from . import feeds, views
+from .invalidation import FEED, topic_tag
 
 app_name = "statements"
 
@@ -8,13 +11,21 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("statements/<slug:slug>/", views.StatementDetailView.as_view(), name="detail"),
     path("topics/<slug:slug>/", views.TopicView.as_view(), name="topic"),
-    path("topics/<slug:slug>/feed/rss/", feeds.TopicFeed(), name="topic-feed-rss"),
-    path("topics/<slug:slug>/feed/atom/", feeds.TopicAtomFeed(), name="topic-feed-atom"),
+    path(
+        "topics/<slug:slug>/feed/rss/",
+        cached_page(lambda slug: [topic_tag(slug)])(feeds.TopicFeed()),
+        name="topic-feed-rss",
+    ),
+    path(
+        "topics/<slug:slug>/feed/atom/",
+        cached_page(lambda slug: [topic_tag(slug)])(feeds.TopicAtomFeed()),
+        name="topic-feed-atom",
+    ),
     path("organizations/<slug:slug>/", views.OrganizationView.as_view(), name="organization"),
     path("archive/", views.ArchiveIndex.as_view(), name="archive"),
     path("archive/<int:year>/", views.YearArchive.as_view(), name="archive-year"),
     path("archive/<int:year>/<int:month>/", views.MonthArchive.as_view(), name="archive-month"),
     path("search/", views.SearchView.as_view(), name="search"),
-    path("feed/rss/", feeds.LatestStatementsFeed(), name="feed-rss"),
-    path("feed/atom/", feeds.LatestStatementsAtomFeed(), name="feed-atom"),
+    path("feed/rss/", cached_page([FEED])(feeds.LatestStatementsFeed()), name="feed-rss"),
+    path("feed/atom/", cached_page([FEED])(feeds.LatestStatementsAtomFeed()), name="feed-atom"),
 ]

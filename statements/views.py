@@ -10,6 +10,9 @@ from django.views.generic import (
     YearArchiveView,
 )
 
+from advocacy.pagecache import CachedPageMixin
+
+from . import invalidation as tags
 from .models import Organization, Statement, Topic
 
 SEARCH_MAX_LENGTH = 200
@@ -26,12 +29,18 @@ class PublicStatementsMixin:
         return Statement.objects.published().for_listing()
 
 
-class HomeView(PublicStatementsMixin, ListView):
+class HomeView(CachedPageMixin, PublicStatementsMixin, ListView):
     template_name = "statements/statement_list.html"
 
+    def get_cache_tags(self):
+        return [tags.HOME]
 
-class StatementDetailView(DetailView):
+
+class StatementDetailView(CachedPageMixin, DetailView):
     model = Statement
+
+    def get_cache_tags(self):
+        return [tags.statement_tag(self.kwargs["slug"])]
 
     def can_preview(self):
         return self.request.user.has_perm("statements.change_statement")
@@ -59,8 +68,11 @@ class StatementDetailView(DetailView):
         return response
 
 
-class TopicView(PublicStatementsMixin, ListView):
+class TopicView(CachedPageMixin, PublicStatementsMixin, ListView):
     template_name = "statements/topic_detail.html"
+
+    def get_cache_tags(self):
+        return [tags.topic_tag(self.kwargs["slug"])]
 
     def get_queryset(self):
         self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
@@ -70,8 +82,11 @@ class TopicView(PublicStatementsMixin, ListView):
         return super().get_context_data(topic=self.topic, **kwargs)
 
 
-class OrganizationView(PublicStatementsMixin, ListView):
+class OrganizationView(CachedPageMixin, PublicStatementsMixin, ListView):
     template_name = "statements/organization_detail.html"
+
+    def get_cache_tags(self):
+        return [tags.organization_tag(self.kwargs["slug"])]
 
     def get_queryset(self):
         self.organization = get_object_or_404(Organization, slug=self.kwargs["slug"])
@@ -81,8 +96,12 @@ class OrganizationView(PublicStatementsMixin, ListView):
         return super().get_context_data(organization=self.organization, **kwargs)
 
 
-class ArchiveIndex(PublicStatementsMixin, ArchiveIndexView):
+class ArchiveIndex(CachedPageMixin, PublicStatementsMixin, ArchiveIndexView):
     date_list_period = "month"
+
+    def get_cache_tags(self):
+        return [tags.ARCHIVE]
+
     allow_empty = True
     paginate_by = None
 
@@ -92,8 +111,11 @@ class ArchiveIndex(PublicStatementsMixin, ArchiveIndexView):
         return date_list, self.model.objects.none(), extra
 
 
-class YearArchive(PublicStatementsMixin, YearArchiveView):
+class YearArchive(CachedPageMixin, PublicStatementsMixin, YearArchiveView):
     make_object_list = True
+
+    def get_cache_tags(self):
+        return [tags.year_tag(self.kwargs["year"])]
 
     def get_year(self):
         year = super().get_year()
@@ -102,8 +124,11 @@ class YearArchive(PublicStatementsMixin, YearArchiveView):
         return year
 
 
-class MonthArchive(PublicStatementsMixin, MonthArchiveView):
+class MonthArchive(CachedPageMixin, PublicStatementsMixin, MonthArchiveView):
     month_format = "%m"
+
+    def get_cache_tags(self):
+        return [tags.month_tag(self.kwargs["year"], self.kwargs["month"])]
 
     def get_year(self):
         year = super().get_year()

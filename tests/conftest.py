@@ -4,8 +4,21 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with no cached pages, counters or tag versions.
+
+    The database is rolled back between tests but the local-memory cache is
+    not: a page cached by one test would otherwise be served to the next.
+    """
+    for cache in caches.all():
+        cache.clear()
+    yield
 
 
 @pytest.fixture(scope="session", autouse=True)

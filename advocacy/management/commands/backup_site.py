@@ -1,10 +1,9 @@
 import json
 import os
-import shutil
-import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -20,7 +19,16 @@ def pg_environment(db):
             env[var] = str(db[key])
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = db["PASSWORD"]
+    sslmode = (db.get("OPTIONS") or {}).get("sslmode")
+    if sslmode:
+        env["PGSSLMODE"] = str(sslmode)
     return env
+
+
+def sqlite_backup(source, destination):
+    """Copy one open SQLite connection's database into another, page by page."""
+    with destination:
+        source.backup(destination)
 
 
 class Command(BaseCommand):
@@ -35,28 +43,37 @@ class Command(BaseCommand):
     def handle(self, *args, directory, **options):
         target_dir = Path(directory)
         target_dir.mkdir(parents=True, exist_ok=True)
-        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-        archive = target_dir / f"advocacy-backup-{stamp}.tar.gz"
-        db = settings.DATABASES["default"]
+        # The connection's settings, not settings.DATABASES: they are the database in use.
+        db = connection.settings_dict
         with tempfile.TemporaryDirectory() as work:
             work = Path(work)
             if connection.vendor == "sqlite":
+                import sqlite3
+
                 dump = work / "database.sqlite3"
                 # The backup API copies a consistent snapshot even while the site writes.
-                source = sqlite3.connect(db["NAME"])
+                # It reads through Django's own connection, so the database is the one
+                # the site uses (an in-memory test database included).
+                connection.ensure_connection()
                 destination = sqlite3.connect(dump)
-                with destination:
-                    source.backup(destination)
-                source.close()
-                destination.close()
+                try:
+                    sqlite_backup(connection.connection, destination)
+                finally:
+                    destination.close()
             elif connection.vendor == "postgresql":
                 dump = work / "database.pgdump"
-                result = subprocess.run(
-                    ["pg_dump", "--format=custom", "--no-owner", f"--file={dump}", db["NAME"]],
-                    env=pg_environment(db),
-                    capture_output=True,
-                    text=True,
-                )
+                try:
+                    result = subprocess.run(
+                        ["pg_dump", "--format=custom", "--no-owner", f"--file={dump}", db["NAME"]],
+                        env=pg_environment(db),
+                        capture_output=True,
+                        text=True,
+                    )
+                except FileNotFoundError:
+                    raise CommandError(
+                        "pg_dump was not found; install the PostgreSQL client programs "
+                        "(same major version as the server)."
+                    ) from None
                 if result.returncode:
                     raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
             else:
@@ -67,13 +84,40 @@ class Command(BaseCommand):
                 "database_file": dump.name,
             }
             (work / "manifest.json").write_text(json.dumps(manifest, indent=2))
-            partial = archive.with_suffix(".partial")
-            with tarfile.open(partial, "w:gz") as tar:
-                tar.add(work / "manifest.json", arcname="manifest.json")
-                tar.add(dump, arcname=dump.name)
-                media = Path(settings.MEDIA_ROOT)
-                if media.is_dir():
-                    tar.add(media, arcname="media")
-            # Only a complete archive gets the final name.
-            shutil.move(partial, archive)
+            archive = self.archive_path(target_dir)
+            partial = archive.with_name(archive.name + ".partial")
+            try:
+                # The archive holds password hashes and commenters' addresses: owner only.
+                fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as raw:
+                    with tarfile.open(fileobj=raw, mode="w:gz") as tar:
+                        tar.add(work / "manifest.json", arcname="manifest.json")
+                        tar.add(dump, arcname=dump.name)
+                        media = Path(settings.MEDIA_ROOT)
+                        if media.is_dir():
+                            tar.add(media, arcname="media")
+                        else:
+                            # Always a media folder: a restore leaves exactly the backup's images.
+                            folder = tarfile.TarInfo("media")
+                            folder.type, folder.mode = tarfile.DIRTYPE, 0o755
+                            folder.mtime = int(time.time())
+                            tar.addfile(folder)
+                    raw.flush()
+                    os.fsync(raw.fileno())
+                # Only a complete archive gets the final name.
+                os.replace(partial, archive)
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
         self.stdout.write(str(archive))
+
+    @staticmethod
+    def archive_path(target_dir):
+        """A new name: two backups within one second must not overwrite each other."""
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        archive = target_dir / f"advocacy-backup-{stamp}.tar.gz"
+        number = 1
+        while archive.exists() or archive.with_name(archive.name + ".partial").exists():
+            number += 1
+            archive = target_dir / f"advocacy-backup-{stamp}-{number}.tar.gz"
+        return archive

@@ -1,0 +1,181 @@
+"""Full-page cache for anonymous visitors, invalidated exactly by tags.
+
+Every cached page names the tags it depends on ("statement:<slug>", "home",
+"topic:<slug>", …). A tag's version is a random token kept in the cache; a
+page is stored with the versions its tags had *before* it was rendered and is
+served only while they are unchanged. Changing content bumps just the tags it
+touches (statements.invalidation), so one approved comment refreshes its
+statement and the lists that count it, and nothing else.
+
+Pages are stored at most PAGE_CACHE_SECONDS, and never past the moment the
+next scheduled statement comes due, so it appears on time with no save and
+no cron job.
+
+Who is served from the cache: GET/HEAD requests without a session cookie,
+i.e. visitors who are not logged in and have no pending comment of their
+own. Cached pages carry nothing per visitor: the comment form's question,
+its key and the CSRF token are fetched by the visitor's own browser.
+"""
+
+import hashlib
+import logging
+import secrets
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+
+logger = logging.getLogger(__name__)
+
+TAG_PREFIX = "page-tag:"
+PAGE_PREFIX = "page:"
+_UNCACHEABLE_HEADERS = {"set-cookie"}
+
+
+def _cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def _tag_key(tag):
+    return TAG_PREFIX + hashlib.sha256(tag.encode()).hexdigest()[:32]
+
+
+def current_versions(tags):
+    """The version token of each tag, creating tokens for tags not seen yet."""
+    cache = _cache()
+    keys = {tag: _tag_key(tag) for tag in tags}
+    found = cache.get_many(list(keys.values()))
+    versions = {}
+    for tag, key in keys.items():
+        version = found.get(key)
+        if version is None:
+            version = secrets.token_hex(8)
+            # add(): if another worker created it meanwhile, theirs wins.
+            if not cache.add(key, version, timeout=None):
+                version = cache.get(key)
+        versions[tag] = version
+    return versions
+
+
+def invalidate(*tags):
+    """Give each tag a new version: every page that depends on one is stale."""
+    tags = {tag for tag in tags if tag}
+    if not tags:
+        return
+    try:
+        _cache().set_many({_tag_key(tag): secrets.token_hex(8) for tag in tags}, timeout=None)
+    except Exception:
+        logger.exception("Could not invalidate cached pages %s", sorted(tags))
+
+
+def is_cacheable_request(request):
+    if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    # A session means a logged-in user or a visitor with a pending comment of
+    # their own; a messages cookie means a message meant for one person.
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def _page_key(request):
+    return PAGE_PREFIX + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+
+
+def _seconds_until_next_due():
+    from statements.models import Statement
+
+    due = (
+        Statement.objects.scheduled()
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)[:1]
+    )
+    if not due:
+        return None
+    return max(1, int(due[0].timestamp() - time.time()) + 1)
+
+
+def serve_cached(request, tags, render):
+    """Answer from the cache when allowed and fresh; otherwise render (and store)."""
+    request.page_cacheable = is_cacheable_request(request)
+    if not request.page_cacheable:
+        response = render()
+        patch_cache_control(response, private=True)
+        return response
+    key = _page_key(request)
+    try:
+        versions = current_versions(tags)
+        stored = _cache().get(key)
+    except Exception as exc:
+        # The cache being down must not take pages down: render uncached.
+        logger.warning("Page cache unavailable: %s", exc)
+        return render()
+    if stored and stored["versions"] == versions:
+        response = HttpResponse(stored["content"], status=stored["status"])
+        for name, value in stored["headers"]:
+            response[name] = value
+        return response
+
+    response = render()
+    if callable(getattr(response, "render", None)):
+        response = response.render()
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    if response.status_code == 200 and not response.streaming:
+        _store(key, versions, response)
+    return response
+
+
+def _store(key, versions, response):
+    timeout = settings.PAGE_CACHE_SECONDS
+    until_due = _seconds_until_next_due()
+    if until_due is not None:
+        timeout = min(timeout, until_due)
+    headers = [
+        (name, value)
+        for name, value in response.items()
+        if name.lower() not in _UNCACHEABLE_HEADERS
+    ]
+    entry = {
+        "versions": versions,
+        "status": response.status_code,
+        "headers": headers,
+        "content": response.content,
+    }
+    try:
+        _cache().set(key, entry, timeout=timeout)
+    except Exception as exc:
+        logger.warning("Could not store a page in the cache: %s", exc)
+
+
+class CachedPageMixin:
+    """For public class-based views: whole pages for anonymous visitors.
+
+    Views define get_cache_tags(), computed from the URL alone so the tag
+    versions are read before the page is rendered.
+    """
+
+    def get_cache_tags(self):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        return serve_cached(
+            request,
+            self.get_cache_tags(),
+            lambda: super(CachedPageMixin, self).dispatch(request, *args, **kwargs),
+        )
+
+
+def cached_page(tags):
+    """The same for function views and feeds; `tags(**url_kwargs)` or a list."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            page_tags = tags(**kwargs) if callable(tags) else tags
+            return serve_cached(request, page_tags, lambda: view(request, *args, **kwargs))
+
+        return wrapped
+
+    return decorator
