@@ -111,7 +111,22 @@ class ArchiveIndex(CachedPageMixin, PublicStatementsMixin, ArchiveIndexView):
         return date_list, self.model.objects.none(), extra
 
 
-class YearArchive(CachedPageMixin, PublicStatementsMixin, YearArchiveView):
+class LeanArchiveMixin:
+    """The year and month lists without the queries their pages do not show.
+
+    Django's archive views first check that the period has statements and
+    list its days or months; here an empty period is a 404 from the
+    paginator itself (allow_empty is False), and no date list is made.
+    """
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        return None
+
+    def get_dated_queryset(self, **lookup):
+        return self.get_queryset().filter(**lookup)
+
+
+class YearArchive(CachedPageMixin, LeanArchiveMixin, PublicStatementsMixin, YearArchiveView):
     make_object_list = True
 
     def get_cache_tags(self):
@@ -124,7 +139,7 @@ class YearArchive(CachedPageMixin, PublicStatementsMixin, YearArchiveView):
         return year
 
 
-class MonthArchive(CachedPageMixin, PublicStatementsMixin, MonthArchiveView):
+class MonthArchive(CachedPageMixin, LeanArchiveMixin, PublicStatementsMixin, MonthArchiveView):
     month_format = "%m"
 
     def get_cache_tags(self):

@@ -1,0 +1,248 @@
+"""The full-page cache: who is served from it, and exact invalidation."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from captcha.models import CaptchaStore
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from comments import moderation
+from comments.models import Comment
+from statements.models import Statement
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    return response, len(queries)
+
+
+def served_from_cache(url, client=None):
+    response, queries = get(client or Client(), url)
+    assert response.status_code == 200
+    return queries == 0
+
+
+@pytest.fixture
+def statement():
+    topic = factories.make_topic("Housing")
+    return factories.make_published("Rent freeze now", topics=[topic], days_ago=3)
+
+
+@pytest.fixture
+def other():
+    topic = factories.make_topic("Peace")
+    return factories.make_published("Ceasefire everywhere", topics=[topic], days_ago=40)
+
+
+PUBLIC_PAGES = [
+    lambda s: reverse("statements:home"),
+    lambda s: s.get_absolute_url(),
+    lambda s: s.topics.first().get_absolute_url(),
+    lambda s: s.organizations.first().get_absolute_url(),
+    lambda s: reverse("statements:archive"),
+    lambda s: reverse("statements:archive-year", args=[s.publish_at.year]),
+    lambda s: reverse(
+        "statements:archive-month", args=[s.publish_at.year, s.publish_at.month]
+    ),
+    lambda s: reverse("statements:feed-atom"),
+    lambda s: reverse("statements:feed-rss"),
+    lambda s: reverse("statements:topic-feed-atom", args=[s.topics.first().slug]),
+    lambda s: reverse("sitemap"),
+]
+
+
+@pytest.mark.parametrize("page", PUBLIC_PAGES)
+def test_second_anonymous_visit_is_served_from_the_cache(statement, page):
+    url = page(statement)
+    first, queries = get(Client(), url)
+    assert first.status_code == 200 and queries > 0
+    second, queries = get(Client(), url)
+    assert queries == 0
+    assert second.content == first.content
+    assert "public" in second["Cache-Control"]
+
+
+def test_search_is_never_cached(statement):
+    url = reverse("statements:search") + "?q=rent"
+    get(Client(), url)
+    assert not served_from_cache(url)
+
+
+def test_cached_statement_page_carries_nothing_per_visitor(statement):
+    html = Client().get(statement.get_absolute_url()).content.decode()
+    assert re.search(r'name="captcha_0"[^>]*value="\w+"', html) is None
+    assert re.search(r'name="csrfmiddlewaretoken" value="[^"]+"', html) is None
+    assert CaptchaStore.objects.count() == 0
+
+
+def test_visitor_with_a_session_is_never_served_the_shared_page(statement):
+    url = statement.get_absolute_url()
+    get(Client(), url)  # now cached
+    visitor = Client()
+    visitor.cookies["sessionid"] = "anything"
+    response, queries = get(visitor, url)
+    assert queries > 0
+    assert "private" in response["Cache-Control"]
+
+
+def test_staff_never_get_the_shared_page(statement, editor_client):
+    url = reverse("statements:home")
+    draft = factories.make_draft("Not yet public")
+    get(Client(), url)
+    response, queries = get(editor_client, url)
+    assert queries > 0
+    assert "private" in response["Cache-Control"]
+    assert draft.title not in response.content.decode()
+
+
+def test_own_pending_comment_is_shown_only_to_its_author(statement, settings):
+    settings.COMMENTS_MIN_SECONDS = 0
+    url = statement.get_absolute_url()
+    get(Client(), url)  # cached for everyone
+    author = Client()
+    question = author.get(reverse("comments:question")).json()
+    answer = CaptchaStore.objects.get(hashkey=question["key"]).response
+    response = author.post(
+        reverse("comments:post", args=[statement.slug]),
+        {
+            "body": "Rents must be frozen this winter.",
+            "name": "Sam",
+            "email": "sam@example.org",
+            "captcha_0": question["key"],
+            "captcha_1": answer,
+            "form_time": question["form_time"],
+            "csrfmiddlewaretoken": question["csrf_token"],
+        },
+    )
+    assert response.status_code == 303
+    assert "Rents must be frozen" in author.get(url).content.decode()
+    assert "Rents must be frozen" not in Client().get(url).content.decode()
+    assert served_from_cache(url)
+
+
+def test_approving_a_comment_refreshes_its_statement_and_lists_only(statement, other):
+    pages = [
+        statement.get_absolute_url(),
+        reverse("statements:home"),
+        statement.topics.first().get_absolute_url(),
+        other.get_absolute_url(),
+        other.topics.first().get_absolute_url(),
+        reverse("statements:feed-atom"),
+    ]
+    for url in pages:
+        get(Client(), url)
+    comment = Comment.objects.create(
+        statement=statement, name="Ana", email="ana@example.org", body="Well said, all of it."
+    )
+    # A pending comment changes no public page.
+    assert all(served_from_cache(url) for url in pages)
+
+    moderation.approve(Comment.objects.filter(pk=comment.pk))
+
+    statement_page = Client().get(statement.get_absolute_url()).content.decode()
+    assert "Well said, all of it." in statement_page
+    assert "1 Response" in statement_page
+    assert "1 Response" in Client().get(reverse("statements:home")).content.decode()
+    assert "1 Response" in Client().get(pages[2]).content.decode()
+    # Pages that do not show it were not wiped.
+    assert served_from_cache(other.get_absolute_url())
+    assert served_from_cache(other.topics.first().get_absolute_url())
+    assert served_from_cache(reverse("statements:feed-atom"))
+
+    moderation.remove(Comment.objects.filter(pk=comment.pk))
+    assert "Well said" not in Client().get(statement.get_absolute_url()).content.decode()
+    assert "Response" not in Client().get(reverse("statements:home")).content.decode().split(
+        "<main"
+    )[1].split("Rent freeze now")[1].split("</article>")[0]
+
+
+def test_publishing_editing_and_unpublishing_refresh_what_shows_it(statement, other):
+    home = reverse("statements:home")
+    feed = reverse("statements:feed-atom")
+    draft = factories.make_draft("Housing is a right", topics=list(statement.topics.all()))
+    for url in (home, feed, statement.get_absolute_url(), other.get_absolute_url()):
+        get(Client(), url)
+
+    draft.status = Statement.Status.PUBLISHED
+    draft.publish_at = timezone.now() - timedelta(minutes=1)
+    draft.save()
+    assert "Housing is a right" in Client().get(home).content.decode()
+    assert "Housing is a right" in Client().get(feed).content.decode()
+    # Its neighbour now links to it.
+    assert "Housing is a right" in Client().get(statement.get_absolute_url()).content.decode()
+    assert served_from_cache(other.get_absolute_url())
+
+    draft.title = "Housing is a human right"
+    draft.save()
+    assert "Housing is a human right" in Client().get(home).content.decode()
+
+    draft.status = Statement.Status.DRAFT
+    draft.save()
+    assert "Housing is a human right" not in Client().get(home).content.decode()
+    assert Client().get(draft.get_absolute_url()).status_code == 404
+
+
+def test_leaving_a_topic_leaves_its_page(statement):
+    topic = statement.topics.first()
+    get(Client(), topic.get_absolute_url())
+    statement.topics.clear()
+    assert statement.title not in Client().get(topic.get_absolute_url()).content.decode()
+
+
+def test_a_scheduled_statement_appears_on_time_without_any_save(statement, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    due = factories.make_statement(
+        "Due in two seconds", publish_at=timezone.now() + timedelta(seconds=2)
+    )
+    home = reverse("statements:home")
+    assert due.title not in Client().get(home).content.decode()
+    assert served_from_cache(home)
+    time.sleep(3.2)
+    assert due.title in Client().get(home).content.decode()
+
+
+def test_conditional_get_answers_304(statement):
+    url = statement.get_absolute_url()
+    first = Client().get(url)
+    etag = first["ETag"]
+    again = Client().get(url, headers={"if-none-match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_feeds_answer_304_too(statement):
+    url = reverse("statements:feed-atom")
+    etag = Client().get(url)["ETag"]
+    assert Client().get(url, headers={"if-none-match": etag}).status_code == 304
+
+
+def test_question_endpoint_is_never_cached(statement):
+    first = Client().get(reverse("comments:question")).json()
+    second = Client().get(reverse("comments:question")).json()
+    assert first["key"] != second["key"]
+
+
+def test_post_without_a_token_from_a_cached_page_keeps_the_text(statement):
+    visitor = Client(enforce_csrf_checks=True)
+    visitor.get(statement.get_absolute_url())
+    response = visitor.post(
+        reverse("comments:post", args=[statement.slug]),
+        {"body": "Posted without JavaScript.", "name": "Noor", "email": "noor@example.org"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Posted without JavaScript." in html
+    assert 'value="Noor"' in html
+    assert re.search(r'name="csrfmiddlewaretoken" value="[^"]+"', html)
+    assert re.search(r'name="captcha_0"[^>]*value="\w+"', html)
+    assert Comment.objects.count() == 0
