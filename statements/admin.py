@@ -4,7 +4,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
-from django.db import DataError, transaction
+from django.db import DataError, models, transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -64,6 +64,10 @@ class GuardedChangeListMixin:
         return GuardedChangeList
 
 
+# "example.org" typed in a link field means https://example.org (Django 6's default).
+HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(User)
 class StaffUserAdmin(GuardedChangeListMixin, UserAdmin):
     inlines = [StaffProfileInline]
@@ -110,6 +114,7 @@ class StaffProfileAdmin(GuardedChangeListMixin, admin.ModelAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(GuardedChangeListMixin, admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["name", "url"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -124,6 +129,7 @@ class TopicAdmin(GuardedChangeListMixin, admin.ModelAdmin):
 
 @admin.register(Image)
 class ImageAdmin(GuardedChangeListMixin, admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     form = ImageForm
     list_display = ["thumbnail", "alt_text", "caption", "credit", "dimensions", "uploaded_at"]
     search_fields = ["alt_text", "caption", "credit"]
@@ -217,10 +223,15 @@ class EditorNoteInline(StaffUserChoicesMixin, admin.StackedInline):
 
 @admin.register(Statement)
 class StatementAdmin(GuardedChangeListMixin, StaffUserChoicesMixin, admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["title", "state_label", "publish_at", "organization_names", "view_link"]
-    list_filter = [StateFilter, "topics", "organizations"]
-    search_fields = ["title", "summary", "slug"]
+    # Organizations are found through the search box: one more filter sidebar
+    # would cost a query on every page of the list.
+    list_filter = [StateFilter, "topics"]
+    search_fields = ["title", "summary", "slug", "organizations__name"]
     date_hierarchy = "publish_at"
+    # The filtered count is enough; the total would be a second COUNT(*).
+    show_full_result_count = False
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["organizations", "topics", "featured_image"]
     staff_user_fields = ["author"]

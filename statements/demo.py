@@ -1025,7 +1025,7 @@ def _create_image(key, uploader, saved_files):
         # Image.save stores the file before inserting the row, so the file can exist
         # even when the insert fails.
         if image.file.name != upload_name:
-            saved_files.append(image.file)
+            saved_files.append(image)
     return image
 
 
@@ -1114,7 +1114,7 @@ def load(now=None):
     except BaseException:
         # A rollback forgets the Image rows but not the files already written to
         # storage; remove them so a failed load leaves nothing behind.
-        for file in saved_files:
-            file.storage.delete(file.name)
+        for image in saved_files:
+            image.delete_files()
         raise
     return result

@@ -1,5 +1,9 @@
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
+from PIL import Image as PILImage
 
 from .models import Image
 
@@ -9,10 +13,45 @@ STORAGE_FAILED = (
 )
 
 
+def https_url_fields(db_field, **kwargs):
+    """A link typed as "example.org" means https://example.org (Django 6's default)."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
+class ImageFileField(forms.ImageField):
+    """Django's image field, naming the pixel limit when Pillow refuses a giant.
+
+    Django opens every upload with Pillow before our validators run, and Pillow
+    refuses to open an image of more than twice its own pixel limit (about 179
+    megapixels) — a header-only giant — which Django would report as "not an
+    image or a corrupted image".
+    """
+
+    def to_python(self, data):
+        try:
+            return super().to_python(data)
+        except ValidationError as error:
+            if isinstance(error.__cause__, PILImage.DecompressionBombError):
+                raise ValidationError(
+                    "This image has far more pixels than the limit of %(side)s pixels a side "
+                    "and %(mp)s megapixels.",
+                    code="too_many_pixels",
+                    params={
+                        "side": settings.IMAGE_MAX_SIDE,
+                        "mp": f"{settings.IMAGE_MAX_PIXELS / 1_000_000:g}",
+                    },
+                ) from error.__cause__
+            raise
+
+
 class ImageForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["file", "alt_text", "caption", "credit", "credit_url"]
+        field_classes = {"file": ImageFileField}
+        formfield_callback = https_url_fields
 
     def _post_clean(self):
         super()._post_clean()

@@ -21,6 +21,11 @@ def _limit(name, default):
     return getattr(settings, name, default)
 
 
+def _in_units(number, unit):
+    """1_048_576 bytes → "1", 209_715 → "0.2": a limit below one unit must not read as 0."""
+    return f"{round(number / unit, 1):g}"
+
+
 def validate_image_file(file):
     """Refuse what is not a JPEG, PNG, WebP or GIF within our size limits."""
     max_bytes = _limit("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
@@ -30,7 +35,10 @@ def validate_image_file(file):
         raise ValidationError(
             "This file is %(size)s MB; the limit is %(limit)s MB.",
             code="too_large",
-            params={"size": round(file.size / 1_048_576, 1), "limit": max_bytes // 1_048_576},
+            params={
+                "size": _in_units(file.size, 1_048_576),
+                "limit": _in_units(max_bytes, 1_048_576),
+            },
         )
     position = file.tell() if hasattr(file, "tell") else 0
     try:
@@ -54,7 +62,7 @@ def validate_image_file(file):
                         "width": width,
                         "height": height,
                         "side": max_side,
-                        "mp": max_pixels // 1_000_000,
+                        "mp": _in_units(max_pixels, 1_000_000),
                     },
                 )
             image.load()  # a truncated file fails here, at upload, not later
@@ -154,3 +162,46 @@ def read_credit_metadata(file):
     finally:
         file.seek(position)
     return found
+
+
+# Widths made for every stored image, so no visitor downloads the camera original.
+RENDITION_WIDTHS = (480, 960, 1600)
+_SAVE_OPTIONS = {
+    "JPEG": {"quality": 82, "optimize": True, "progressive": True},
+    "PNG": {"optimize": True},
+    "WEBP": {"quality": 80, "method": 4},
+}
+
+
+def make_renditions(content, fmt):
+    """[(width, height, format, bytes)] at RENDITION_WIDTHS, WebP and the original format.
+
+    Widths above the original's are skipped, but there is always one at most
+    the largest width: a 4000 px photo is served at 1600 px at most. Animated
+    GIFs keep only their original.
+    """
+    content.seek(0)
+    with PILImage.open(content) as source:
+        if getattr(source, "n_frames", 1) > 1 or fmt not in ("JPEG", "PNG", "WEBP"):
+            return []
+        source.load()
+        width, height = source.size
+        widths = [w for w in RENDITION_WIDTHS if w < width] or []
+        widths.append(min(width, RENDITION_WIDTHS[-1]))
+        formats = ["WEBP"] if fmt == "WEBP" else ["WEBP", fmt]
+        renditions = []
+        for target in sorted(set(widths)):
+            scaled_height = max(1, round(height * target / width))
+            resized = (
+                source
+                if target == width
+                else source.resize((target, scaled_height), PILImage.Resampling.LANCZOS)
+            )
+            for out_format in formats:
+                image = resized
+                if out_format == "JPEG" and image.mode not in ("RGB", "L"):
+                    image = image.convert("RGB")
+                out = BytesIO()
+                image.save(out, out_format, **_SAVE_OPTIONS[out_format])
+                renditions.append((target, scaled_height, out_format, out.getvalue()))
+        return renditions

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.validators import FileExtensionValidator
 from django.db import connections, models
 from django.db.models import OuterRef, Q, Subquery
@@ -9,7 +10,13 @@ from django_prose_editor.fields import ProseEditorField
 
 from advocacy.db import length_limits
 
-from .images import dimensions_of, read_credit_metadata, reencode, validate_image_file
+from .images import (
+    dimensions_of,
+    make_renditions,
+    read_credit_metadata,
+    reencode,
+    validate_image_file,
+)
 from .rendering import body_as_text, render_body
 from .sanitize import sanitize_html
 
@@ -105,6 +112,8 @@ class Image(models.Model):
     )
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
+    # Smaller copies made once on upload: [{"width", "height", "format", "name"}].
+    renditions = models.JSONField(default=list, editable=False)
     alt_text = models.CharField(
         max_length=300,
         help_text="Describe what the picture shows for people who cannot see it.",
@@ -148,15 +157,75 @@ class Image(models.Model):
         content, self._detected_format = reencode(upload)
         storage = self.file.storage
         name = self.file.field.generate_filename(self, "upload")
+        base = name.rsplit(".", 1)[0]
+        written = []
         try:
-            name = storage.save(name, content)
+            written.append(storage.save(name, content))
+            renditions = []
+            for width, height, fmt, data in make_renditions(content, self._detected_format):
+                suffix = "webp" if fmt == "WEBP" else name.rsplit(".", 1)[1]
+                stored = storage.save(f"{base}-{width}.{suffix}", ContentFile(data))
+                written.append(stored)
+                renditions.append(
+                    {"width": width, "height": height, "format": fmt.lower(), "name": stored}
+                )
         except OSError:
-            if storage.exists(name):
-                storage.delete(name)
+            for path in written + [name]:
+                if storage.exists(path):
+                    storage.delete(path)
             raise
         # Point the field at the stored file, not at the upload still in memory.
-        self.file = name
+        self.file = written[0]
+        self.renditions = renditions
         self.width, self.height = dimensions_of(content)
+
+    def stored_names(self):
+        """Every file this image keeps in storage: the original and its copies."""
+        return [self.file.name, *(r["name"] for r in self.renditions)] if self.file else []
+
+    def delete_files(self):
+        storage = self.file.storage
+        for name in self.stored_names():
+            if storage.exists(name):
+                storage.delete(name)
+
+    def _renditions_of(self, fmt):
+        return [r for r in self.renditions if r["format"] == fmt]
+
+    def srcset(self, fmt):
+        storage = self.file.storage
+        return ", ".join(
+            f"{storage.url(r['name'])} {r['width']}w" for r in self._renditions_of(fmt)
+        )
+
+    @property
+    def srcset_webp(self):
+        return self.srcset("webp")
+
+    @property
+    def srcset_original(self):
+        return self.srcset(self._original_format())
+
+    def _original_format(self):
+        formats = {r["format"] for r in self.renditions} - {"webp"}
+        return formats.pop() if formats else "webp"
+
+    def rendition_url(self, max_width):
+        """The largest copy in the original format no wider than max_width."""
+        fitting = [
+            r for r in self._renditions_of(self._original_format()) if r["width"] <= max_width
+        ] or self._renditions_of(self._original_format())[:1]
+        if not fitting:
+            return self.file.url
+        return self.file.storage.url(max(fitting, key=lambda r: r["width"])["name"])
+
+    @property
+    def display_url(self):
+        return self.rendition_url(1600)
+
+    @property
+    def thumbnail_url(self):
+        return self.rendition_url(480)
 
 
 class StatementQuerySet(models.QuerySet):

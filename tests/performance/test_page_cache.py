@@ -51,9 +51,7 @@ PUBLIC_PAGES = [
     lambda s: s.organizations.first().get_absolute_url(),
     lambda s: reverse("statements:archive"),
     lambda s: reverse("statements:archive-year", args=[s.publish_at.year]),
-    lambda s: reverse(
-        "statements:archive-month", args=[s.publish_at.year, s.publish_at.month]
-    ),
+    lambda s: reverse("statements:archive-month", args=[s.publish_at.year, s.publish_at.month]),
     lambda s: reverse("statements:feed-atom"),
     lambda s: reverse("statements:feed-rss"),
     lambda s: reverse("statements:topic-feed-atom", args=[s.topics.first().slug]),
@@ -161,9 +159,15 @@ def test_approving_a_comment_refreshes_its_statement_and_lists_only(statement, o
 
     moderation.remove(Comment.objects.filter(pk=comment.pk))
     assert "Well said" not in Client().get(statement.get_absolute_url()).content.decode()
-    assert "Response" not in Client().get(reverse("statements:home")).content.decode().split(
-        "<main"
-    )[1].split("Rent freeze now")[1].split("</article>")[0]
+    assert (
+        "Response"
+        not in Client()
+        .get(reverse("statements:home"))
+        .content.decode()
+        .split("<main")[1]
+        .split("Rent freeze now")[1]
+        .split("</article>")[0]
+    )
 
 
 def test_publishing_editing_and_unpublishing_refresh_what_shows_it(statement, other):

@@ -151,7 +151,7 @@ def test_repost_page_shows_everything(client):
     assert escape(figure_image.caption) in html
     assert escape(figure_image.credit) in html
     assert f"Featured Image: Credit ~{escape(featured.credit)}" in html
-    assert featured.file.url in html
+    assert featured.display_url in html
 
 
 def test_images_are_real_jpegs():
