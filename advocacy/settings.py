@@ -222,6 +222,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SITE_NAME = os.environ.get("SITE_NAME", "Advocacy Statements")
 SITE_TAGLINE = os.environ.get("SITE_TAGLINE", "Statements, reposts and responses")
 STATEMENTS_PER_PAGE = env_int("STATEMENTS_PER_PAGE", 10)
+# Lists stop after this many pages and point to the archive for older statements.
+LIST_MAX_PAGES = env_int("LIST_MAX_PAGES", 50)
 
 # The Figure button of the body editor; what it may produce is exactly what
 # statements.sanitize lets through.

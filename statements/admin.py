@@ -4,7 +4,10 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import FieldDoesNotExist
 from django.db import DataError, models, transaction
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -62,6 +65,17 @@ class GuardedChangeListMixin:
 
     def get_changelist(self, request, **kwargs):
         return GuardedChangeList
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # A full-text vector is PostgreSQL's alone: filtering on it elsewhere is an SQL
+        # error, which would pass for "database down" (503).
+        try:
+            field = self.model._meta.get_field(lookup.split(LOOKUP_SEP, 1)[0])
+        except FieldDoesNotExist:
+            field = None
+        if isinstance(field, SearchVectorField):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
 
 # "example.org" typed in a link field means https://example.org (Django 6's default).

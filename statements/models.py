@@ -1,8 +1,14 @@
 from django.conf import settings
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.core.files.base import ContentFile
 from django.core.validators import FileExtensionValidator
 from django.db import connections, models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -228,6 +234,19 @@ class Image(models.Model):
         return self.rendition_url(480)
 
 
+# PostgreSQL full-text search: a fixed configuration, so the stored vectors
+# and the queries always agree whatever the server's default.
+SEARCH_CONFIG = "english"
+
+
+def search_vector():
+    return (
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
+    )
+
+
 class StatementQuerySet(models.QuerySet):
     def published(self):
         """What visitors may see: published, and its publish time has come."""
@@ -280,18 +299,11 @@ class StatementQuerySet(models.QuerySet):
         if not query:
             return self.none()
         if connections[self.db].vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-            vector = (
-                SearchVector("title", weight="A")
-                + SearchVector("summary", weight="B")
-                + SearchVector("body_text", weight="C")
-            )
-            search_query = SearchQuery(query, search_type="websearch")
-            # Match with @@: ts_rank is never 0 (1e-20 without a match), so it can't filter.
+            search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+            # The stored, GIN-indexed vector (see Statement.update_search_vector).
             return (
-                self.annotate(search=vector, rank=SearchRank(vector, search_query))
-                .filter(search=search_query)
+                self.filter(search_vector=search_query)
+                .annotate(rank=SearchRank(F("search_vector"), search_query))
                 .order_by("-rank", "-publish_at")
             )
         terms = query.split()[:10]
@@ -339,6 +351,8 @@ class Statement(models.Model):
     # images the body shows, so editing an image re-renders those statements.
     body_html = models.TextField(editable=False, blank=True)
     body_text = models.TextField(editable=False, blank=True)
+    # PostgreSQL only (GIN-indexed there); always empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
     body_images = models.ManyToManyField(
         Image, editable=False, blank=True, related_name="statements_in_body"
     )
@@ -385,7 +399,9 @@ class Statement(models.Model):
     class Meta:
         ordering = ["-publish_at", "-pk"]
         get_latest_by = "publish_at"
-        indexes = [models.Index(fields=["status", "-publish_at"], name="statement_listing_idx")]
+        indexes = [
+            models.Index(fields=["status", "-publish_at", "-id"], name="statement_listing_idx")
+        ]
         constraints = length_limits(
             "statement", title=255, slug=200, summary=500, source_name=200, source_url=500
         )
@@ -406,9 +422,14 @@ class Statement(models.Model):
             kwargs["update_fields"] = {*update_fields, "body", "body_html", "body_text"}
         super().save(*args, **kwargs)
         self.body_images.set(images)
+        self.update_search_vector()
 
     def get_absolute_url(self):
         return reverse("statements:detail", kwargs={"slug": self.slug})
+
+    def update_search_vector(self):
+        if connections[self._state.db or "default"].vendor == "postgresql":
+            Statement.objects.filter(pk=self.pk).update(search_vector=search_vector())
 
     def render_body(self):
         """Derive body_html and body_text from body; return the library images it shows."""

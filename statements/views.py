@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
 from django.views.generic import (
     ArchiveIndexView,
     DetailView,
@@ -18,11 +20,34 @@ from .models import Organization, Statement, Topic
 SEARCH_MAX_LENGTH = 200
 
 
+class CappedPaginator(Paginator):
+    """At most LIST_MAX_PAGES pages: older statements are reached by the archive.
+
+    Deep pages would make the database walk past every newer row (OFFSET), and
+    counting a large table costs as much; counting at most the capped number
+    of rows keeps both cheap whatever the size of the site.
+    """
+
+    @cached_property
+    def count(self):
+        cap = settings.LIST_MAX_PAGES * self.per_page
+        return self.object_list[: cap + 1].count()
+
+    @property
+    def is_capped(self):
+        return self.count > settings.LIST_MAX_PAGES * self.per_page
+
+    @cached_property
+    def num_pages(self):
+        return min(super().num_pages, settings.LIST_MAX_PAGES)
+
+
 class PublicStatementsMixin:
     """What every public list of statements shares: published only, newest first."""
 
     model = Statement
     paginate_by = settings.STATEMENTS_PER_PAGE
+    paginator_class = CappedPaginator
     date_field = "publish_at"
 
     def get_queryset(self):

@@ -1,0 +1,117 @@
+import random
+import time
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from comments.models import Comment
+from comments.moderation import recount
+from statements.models import Organization, Statement, Topic
+
+WORDS = (
+    "housing workers peace climate rent union wages strike tenants council solidarity "
+    "justice water school transit health freedom organize demand coalition neighbours "
+    "eviction heat shelter harbour farm river city budget public care"
+).split()
+
+
+def sentence(rng, n=12):
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the database with many statements and comments to measure pages at scale "
+        "(default: 100,000 statements and 1,000,000 comments). For benchmarks only."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--statements", type=int, default=100_000)
+        parser.add_argument("--comments", type=int, default=1_000_000)
+        parser.add_argument("--batch", type=int, default=5_000)
+        parser.add_argument("--seed", type=int, default=7)
+
+    def handle(self, *args, statements, comments, batch, seed, **options):
+        if Statement.objects.filter(slug__startswith="scale-").exists():
+            raise CommandError("Scale data is already loaded (statements named scale-…).")
+        rng = random.Random(seed)
+        started = time.monotonic()
+        topics = [
+            Topic.objects.get_or_create(slug=f"scale-{word}", defaults={"name": word.title()})[0]
+            for word in ("housing", "labor", "peace", "climate", "health", "transit")
+        ]
+        organizations = [
+            Organization.objects.get_or_create(
+                slug=f"scale-org-{i}", defaults={"name": f"Scale Coalition {i}"}
+            )[0]
+            for i in range(40)
+        ]
+        now = timezone.now()
+        made = 0
+        while made < statements:
+            size = min(batch, statements - made)
+            with transaction.atomic():
+                rows = []
+                for i in range(made, made + size):
+                    title = f"{sentence(rng, 6)[:-1]} {i}"
+                    body = "".join(f"<p>{sentence(rng, 30)}</p>" for _ in range(6))
+                    rows.append(
+                        Statement(
+                            title=title,
+                            slug=f"scale-{i}-{slugify(title)[:60]}",
+                            summary=sentence(rng, 20),
+                            body=body,
+                            body_html=body,
+                            body_text=body.replace("<p>", "").replace("</p>", "\n"),
+                            status=Statement.Status.PUBLISHED,
+                            publish_at=now - timedelta(minutes=30 * (statements - i)),
+                            statement_date=(now - timedelta(minutes=30 * (statements - i))).date(),
+                        )
+                    )
+                created = Statement.objects.bulk_create(rows)
+                Statement.topics.through.objects.bulk_create(
+                    Statement.topics.through(statement_id=s.pk, topic_id=rng.choice(topics).pk)
+                    for s in created
+                )
+                Statement.organizations.through.objects.bulk_create(
+                    Statement.organizations.through(
+                        statement_id=s.pk, organization_id=rng.choice(organizations).pk
+                    )
+                    for s in created
+                )
+            made += size
+            self.stdout.write(f"{made} statements ({time.monotonic() - started:.0f} s)")
+
+        ids = list(
+            Statement.objects.filter(slug__startswith="scale-").values_list("pk", flat=True)
+        )
+        made = 0
+        while made < comments:
+            size = min(batch * 4, comments - made)
+            with transaction.atomic():
+                Comment.objects.bulk_create(
+                    Comment(
+                        statement_id=rng.choice(ids),
+                        name=f"Reader {i}",
+                        email=f"reader{i}@example.org",
+                        body=sentence(rng, 25),
+                        status=Comment.Status.APPROVED if i % 10 else Comment.Status.PENDING,
+                        fingerprint=f"scale-{i}",
+                    )
+                    for i in range(made, made + size)
+                )
+            made += size
+            self.stdout.write(f"{made} comments ({time.monotonic() - started:.0f} s)")
+
+        self.stdout.write("Counting approved comments per statement …")
+        recount(Statement.objects.filter(slug__startswith="scale-"))
+        if connection.vendor == "postgresql":
+            from statements.migrations import _search
+
+            with connection.cursor() as cursor:
+                cursor.execute(_search.FILL + " WHERE slug LIKE 'scale-%%'")
+                cursor.execute("ANALYZE")
+        self.stdout.write(f"Done in {time.monotonic() - started:.0f} s.")
