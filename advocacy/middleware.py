@@ -2,7 +2,7 @@ import logging
 import sys
 
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 
@@ -56,8 +56,23 @@ class RejectNullCharactersMiddleware:
         return None
 
 
-DATABASE_ERRORS = (OperationalError, InterfaceError)
 _DATABASE_ERROR_SEEN = "_database_unavailable"
+
+
+def is_database_unavailable(exception):
+    """Is this the database being away (503), rather than a bug in a query (500)?
+
+    psycopg2 raises OperationalError when the server is down, restarting or
+    unreachable; SQLite raises it for SQL errors too, so there only a busy
+    database counts. Every other error stays a 500, so bugs are not hidden.
+    """
+    if isinstance(exception, InterfaceError):
+        return True
+    if not isinstance(exception, OperationalError):
+        return False
+    if "database is locked" in str(exception):
+        return True
+    return connection.vendor != "sqlite"
 
 
 def _note_database_error(sender, request=None, **kwargs):
@@ -68,7 +83,7 @@ def _note_database_error(sender, request=None, **kwargs):
     a middleware's process_response (the session saved after a comment was
     committed, say), which process_exception never gets.
     """
-    if request is not None and isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+    if request is not None and is_database_unavailable(sys.exc_info()[1]):
         setattr(request, _DATABASE_ERROR_SEEN, True)
 
 
@@ -99,7 +114,7 @@ class DatabaseUnavailableMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, DATABASE_ERRORS):
+        if not is_database_unavailable(exception):
             return None
         logger.error("Database unavailable: %s", exception)
         return self.unavailable()

@@ -3,6 +3,7 @@ import re
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
@@ -32,12 +33,20 @@ urlpatterns = [
     path("", include("statements.urls")),
 ]
 
+
+def serve_media(request, path, document_root):
+    try:
+        return serve(request, path, document_root=document_root)
+    except OSError as exc:  # e.g. a name longer than the filesystem allows
+        raise Http404("No such file.") from exc
+
+
 if settings.SERVE_MEDIA:
     urlpatterns.insert(
         0,
         re_path(
             rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
-            serve,
+            serve_media,
             {"document_root": settings.MEDIA_ROOT},
         ),
     )

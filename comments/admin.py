@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from statements.admin import GuardedChangeListMixin
+
 from . import moderation
 from .models import BlockedTerm, Comment
 
@@ -44,7 +46,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(GuardedChangeListMixin, admin.ModelAdmin):
     list_display = [
         "excerpt",
         "name",
@@ -145,7 +147,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(BlockedTerm)
-class BlockedTermAdmin(admin.ModelAdmin):
+class BlockedTermAdmin(GuardedChangeListMixin, admin.ModelAdmin):
     list_display = ["value", "kind", "note", "created_at"]
     list_filter = ["kind"]
     search_fields = ["value", "note"]

@@ -124,7 +124,8 @@ class BlockedTerm(models.Model):
     class Meta:
         ordering = ["kind", "value"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "value"], name="blockedterm_unique")
+            *length_limits("blockedterm", value=200, note=200),
+            models.UniqueConstraint(fields=["kind", "value"], name="blockedterm_unique"),
         ]
 
     def __str__(self):

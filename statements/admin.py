@@ -288,3 +288,18 @@ class StatementAdmin(GuardedChangeListMixin, StaffUserChoicesMixin, admin.ModelA
             statement.get_absolute_url(),
             label,
         )
+
+
+def _guard_registered_admins():
+    """django-axes registers its own admins; give them the same guarded changelist."""
+    for model, model_admin in list(admin.site._registry.items()):
+        if model._meta.app_label == "axes" and not isinstance(model_admin, GuardedChangeListMixin):
+            admin_class = type(model_admin)
+            admin.site.unregister(model)
+            admin.site.register(
+                model,
+                type(f"Guarded{admin_class.__name__}", (GuardedChangeListMixin, admin_class), {}),
+            )
+
+
+_guard_registered_admins()

@@ -170,7 +170,10 @@ class Image(models.Model):
             renditions = []
             for width, height, fmt, data in make_renditions(content, self._detected_format):
                 suffix = "webp" if fmt == "WEBP" else name.rsplit(".", 1)[1]
-                stored = storage.save(f"{base}-{width}.{suffix}", ContentFile(data))
+                attempted = f"{base}-{width}.{suffix}"
+                # Recorded before writing: a full disk leaves a partial file behind.
+                written.append(attempted)
+                stored = storage.save(attempted, ContentFile(data))
                 written.append(stored)
                 renditions.append(
                     {"width": width, "height": height, "format": fmt.lower(), "name": stored}
