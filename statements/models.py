@@ -1,14 +1,13 @@
 from django.conf import settings
 from django.contrib.postgres.search import (
     SearchQuery,
-    SearchRank,
     SearchVector,
     SearchVectorField,
 )
 from django.core.files.base import ContentFile
 from django.core.validators import FileExtensionValidator
 from django.db import connections, models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -282,14 +281,19 @@ class StatementQuerySet(models.QuerySet):
     def with_neighbours(self):
         """Annotate the previous and next published statement, in the same query."""
         published = Statement.objects.published()
-        earlier = published.filter(
-            Q(publish_at__lt=OuterRef("publish_at"))
-            | Q(publish_at=OuterRef("publish_at"), pk__lt=OuterRef("pk"))
-        ).order_by("-publish_at", "-pk")
-        later = published.filter(
-            Q(publish_at__gt=OuterRef("publish_at"))
-            | Q(publish_at=OuterRef("publish_at"), pk__gt=OuterRef("pk"))
-        ).order_by("publish_at", "pk")
+        # Range conditions (not an OR) so the database walks the listing index
+        # from this statement's time and stops at the first row.
+        same_time = OuterRef("publish_at")
+        earlier = (
+            published.filter(publish_at__lte=same_time)
+            .exclude(publish_at=same_time, pk__gte=OuterRef("pk"))
+            .order_by("-publish_at", "-pk")
+        )
+        later = (
+            published.filter(publish_at__gte=same_time)
+            .exclude(publish_at=same_time, pk__lte=OuterRef("pk"))
+            .order_by("publish_at", "pk")
+        )
         return self.annotate(
             previous_slug=Subquery(earlier.values("slug")[:1]),
             previous_title=Subquery(earlier.values("title")[:1]),
@@ -303,12 +307,10 @@ class StatementQuerySet(models.QuerySet):
             return self.none()
         if connections[self.db].vendor == "postgresql":
             search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-            # The stored, GIN-indexed vector (see Statement.update_search_vector).
-            return (
-                self.filter(search_vector=search_query)
-                .annotate(rank=SearchRank(F("search_vector"), search_query))
-                .order_by("-rank", "-publish_at")
-            )
+            # Newest first, as on SQLite: ranking every match would cost time in
+            # proportion to how common the words are; the date order lets the
+            # database stop after one page of matches.
+            return self.filter(search_vector=search_query)
         terms = query.split()[:10]
         condition = Q()
         for term in terms:

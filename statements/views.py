@@ -150,6 +150,26 @@ class LeanArchiveMixin:
     def get_dated_queryset(self, **lookup):
         return self.get_queryset().filter(**lookup)
 
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        # Finding the neighbouring month needs one row's date, not its relations.
+        if getattr(self, "_finding_neighbour", False):
+            return queryset.select_related(None).prefetch_related(None)
+        return queryset
+
+    def get_previous_month(self, date):
+        return self._neighbour(super().get_previous_month, date)
+
+    def get_next_month(self, date):
+        return self._neighbour(super().get_next_month, date)
+
+    def _neighbour(self, find, date):
+        self._finding_neighbour = True
+        try:
+            return find(date)
+        finally:
+            self._finding_neighbour = False
+
 
 class YearArchive(CachedPageMixin, LeanArchiveMixin, PublicStatementsMixin, YearArchiveView):
     make_object_list = True

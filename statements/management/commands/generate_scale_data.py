@@ -18,8 +18,21 @@ WORDS = (
 ).split()
 
 
-def sentence(rng, n=12):
-    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+SYLLABLES = "ba de ki lo mu ra ne so ti va ge pu zo la mi ko re da fu sa".split()
+
+
+def vocabulary(rng, size=20_000):
+    """Real words plus invented ones, so word frequencies look like real text."""
+    invented = {
+        "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))) for _ in range(size)
+    }
+    return WORDS + sorted(invented)
+
+
+def sentence(rng, n=12, words=WORDS):
+    # Zipf-like: a few words are everywhere, most are rare.
+    picks = (words[min(int(rng.paretovariate(1.1)) - 1, len(words) - 1)] for _ in range(n))
+    return " ".join(picks).capitalize() + "."
 
 
 class Command(BaseCommand):
@@ -38,6 +51,7 @@ class Command(BaseCommand):
         if Statement.objects.filter(slug__startswith="scale-").exists():
             raise CommandError("Scale data is already loaded (statements named scale-…).")
         rng = random.Random(seed)
+        words = vocabulary(rng)
         started = time.monotonic()
         topics = [
             Topic.objects.get_or_create(slug=f"scale-{word}", defaults={"name": word.title()})[0]
@@ -56,13 +70,13 @@ class Command(BaseCommand):
             with transaction.atomic():
                 rows = []
                 for i in range(made, made + size):
-                    title = f"{sentence(rng, 6)[:-1]} {i}"
-                    body = "".join(f"<p>{sentence(rng, 30)}</p>" for _ in range(6))
+                    title = f"{sentence(rng, 6, words)[:-1]} {i}"
+                    body = "".join(f"<p>{sentence(rng, 30, words)}</p>" for _ in range(6))
                     rows.append(
                         Statement(
                             title=title,
                             slug=f"scale-{i}-{slugify(title)[:60]}",
-                            summary=sentence(rng, 20),
+                            summary=sentence(rng, 20, words),
                             body=body,
                             body_html=body,
                             body_text=body.replace("<p>", "").replace("</p>", "\n"),
