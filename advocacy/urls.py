@@ -9,9 +9,12 @@ from django.views.generic import TemplateView
 from django.views.static import serve
 
 from advocacy.pagecache import cached_page
+from advocacy.two_factor import require_two_factor
 from statements.invalidation import SITEMAP
 from statements.sitemaps import sitemaps
 
+if settings.STAFF_TWO_FACTOR:
+    require_two_factor(admin.site)
 admin.site.site_header = f"{settings.SITE_NAME} — administration"
 admin.site.site_title = settings.SITE_NAME
 

@@ -1,0 +1,31 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+class Command(BaseCommand):
+    help = (
+        "Give a staff member an authenticator-app device for two-factor login "
+        "(STAFF_TWO_FACTOR) and print what to enter in the app. --reset replaces it."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--reset", action="store_true", help="Replace an existing device.")
+
+    def handle(self, *args, username, reset, **options):
+        try:
+            user = get_user_model().objects.get(username=username, is_staff=True)
+        except get_user_model().DoesNotExist:
+            raise CommandError(f"No staff user named {username!r}.") from None
+        devices = TOTPDevice.objects.devices_for_user(user)
+        if devices.exists():
+            if not reset:
+                raise CommandError(f"{username} already has a device; add --reset to replace it.")
+            devices.delete()
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+        self.stdout.write(
+            "Add this to the authenticator app (scan it as a QR code, or type the secret):\n"
+            f"  {device.config_url}\n"
+            "Then log in with the six-digit code the app shows."
+        )
