@@ -70,9 +70,18 @@ def is_database_unavailable(exception):
         return True
     if not isinstance(exception, OperationalError):
         return False
-    if "database is locked" in str(exception):
+    if connection.vendor != "sqlite":
         return True
-    return connection.vendor != "sqlite"
+    return any(sign in str(exception) for sign in SQLITE_UNAVAILABLE)
+
+
+# SQLite's OperationalErrors that mean "not now" rather than "bad SQL".
+SQLITE_UNAVAILABLE = (
+    "database is locked",
+    "unable to open database file",
+    "disk I/O error",
+    "database or disk is full",
+)
 
 
 def _note_database_error(sender, request=None, **kwargs):

@@ -8,7 +8,7 @@ import pytest
 from captcha.models import CaptchaStore
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
@@ -17,6 +17,13 @@ from statements.views import HomeView
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+def outage(error=OperationalError):
+    """The error a database that is away raises here (on SQLite: a busy database)."""
+    if connection.vendor == "sqlite":
+        return error("database is locked")
+    return error("server closed the connection unexpectedly")
 
 
 def assert_friendly_503(response):
@@ -29,7 +36,7 @@ def assert_friendly_503(response):
 @pytest.mark.parametrize("error", [OperationalError, InterfaceError])
 def test_a_database_error_in_a_view_is_a_503(client, monkeypatch, error):
     def broken(self):
-        raise error("server closed the connection unexpectedly")
+        raise outage(error)
 
     monkeypatch.setattr(HomeView, "get_queryset", broken)
     assert_friendly_503(client.get("/"))
@@ -66,7 +73,7 @@ def test_database_lost_while_saving_the_session_after_a_comment_is_a_503(setting
         return visitor.post(reverse("comments:post", args=[statement.slug]), form)
 
     def lost(self, must_create=False):
-        raise OperationalError("terminating connection due to administrator command")
+        raise outage()
 
     with monkeypatch.context() as patch:
         patch.setattr(SessionStore, "save", lost)
@@ -77,3 +84,15 @@ def test_database_lost_while_saving_the_session_after_a_comment_is_a_503(setting
     assert again.status_code == 303
     assert Comment.objects.filter(body="Posted as the database went away.").count() == 1
     cache.clear()
+
+
+def test_an_sql_error_on_sqlite_stays_a_500(monkeypatch):
+    """On SQLite an OperationalError is usually a bug in a query; it must not hide as a 503."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL reports SQL errors as ProgrammingError, not OperationalError")
+
+    def broken(self):
+        raise OperationalError("no such column: statements_statement.nothing")
+
+    monkeypatch.setattr(HomeView, "get_queryset", broken)
+    assert Client(raise_request_exception=False).get("/").status_code == 500
