@@ -63,7 +63,7 @@ class PostCommentView(View):
 
         duplicate = self.find_duplicate(statement, request.POST)
         if duplicate:
-            return self.already_received(request, duplicate)
+            return self.show_own_comment(request, duplicate, already=True)
 
         ip = client_ip(request)
         try:
@@ -79,7 +79,7 @@ class PostCommentView(View):
             # Of two simultaneous posts of one comment, the loser lands here.
             duplicate = self.find_duplicate(statement, request.POST)
             if duplicate:
-                return self.already_received(request, duplicate)
+                return self.show_own_comment(request, duplicate, already=True)
             return self.show_form_again(request, statement, form, status=400)
 
         with transaction.atomic():
@@ -93,12 +93,7 @@ class PostCommentView(View):
             elif comment.status == Comment.Status.PENDING:
                 notify_moderators_after_commit()
         spam.record_post(ip)
-        remember_own_comment(request, comment)
-        if comment.status == Comment.Status.APPROVED:
-            messages.success(request, "Thank you — your comment is published.")
-        else:
-            messages.info(request, "Your comment is awaiting moderation.")
-        return HttpResponseRedirect(comment.get_absolute_url(), status=303)
+        return self.show_own_comment(request, comment)
 
     @staticmethod
     def find_duplicate(statement, data):
@@ -116,12 +111,21 @@ class PostCommentView(View):
         )
 
     @staticmethod
-    def already_received(request, comment):
+    def show_own_comment(request, comment, *, already=False):
+        """Redirect to the comment, remembered as this visitor's, saying what became of it."""
         remember_own_comment(request, comment)
-        if comment.status == Comment.Status.APPROVED:
-            messages.info(request, "We already have this comment; it is published.")
+        published = comment.status == Comment.Status.APPROVED
+        if already:
+            text = "We already have this comment; it is " + (
+                "published." if published else "awaiting moderation."
+            )
         else:
-            messages.info(request, "We already have this comment; it is awaiting moderation.")
+            text = (
+                "Thank you — your comment is published."
+                if published
+                else "Your comment is awaiting moderation."
+            )
+        messages.add_message(request, messages.SUCCESS if published else messages.INFO, text)
         return HttpResponseRedirect(comment.get_absolute_url(), status=303)
 
     @staticmethod
