@@ -64,6 +64,6 @@ class Command(BaseCommand):
             names = ", ".join(usernames)
             self.stdout.write(
                 f"Staff accounts already exist ({names}); their passwords are unchanged. "
-                f"To set a new one: .venv/bin/python manage.py changepassword "
+                f"To set a new one: DEBUG=1 .venv/bin/python manage.py changepassword "
                 f"{usernames[0]}; then log in at {demo.ADMIN_URL}"
             )
