@@ -18,14 +18,20 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-run: install
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+# Marks this checkout as a development one: manage.py run by hand gets DEBUG=1.
+# Only the development targets write it; make serve never does.
+.env:
+	printf '# Development checkout (written by make; never copy to a server)\nDEBUG=1\n' > $@
+
+run: install .env
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production server: set SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL first (see README).
 # Sync workers must sit behind a buffering proxy such as deploy/nginx.conf.
 WORKERS ?= $(shell echo $$(( 2 * $$(nproc) + 1 )))
+serve: export DEBUG := $(if $(DEBUG),$(DEBUG),0)
 serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -33,7 +39,7 @@ serve: install
 		--timeout 30 --graceful-timeout 20 --keep-alive 5 \
 		--max-requests 5000 --max-requests-jitter 500 --access-logfile -
 
-test: install
+test: install .env
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -44,8 +50,8 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-migrations-check: install
-	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+migrations-check: install .env
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -31,6 +31,26 @@ def env_int(name, default):
     return int(value) if value else default
 
 
+def load_env_file(path):
+    """KEY=VALUE lines from `path`, for variables the environment does not set.
+
+    `make run` and `make test` write `.env` with DEBUG=1 in a development
+    checkout, so hand-run manage.py commands there are development commands
+    too. Production never has one (make serve does not write it, and passes
+    DEBUG=0 explicitly); the environment always wins over the file.
+    """
+    try:
+        lines = Path(path).read_text().splitlines()
+    except OSError:
+        return
+    for line in lines:
+        key, sep, value = line.strip().partition("=")
+        if sep and key and not key.startswith("#"):
+            os.environ.setdefault(key.strip(), value.strip())
+
+
+load_env_file(os.environ.get("ENV_FILE") or BASE_DIR / ".env")
+
 DEBUG = env_bool("DEBUG")
 
 

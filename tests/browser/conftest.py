@@ -8,6 +8,7 @@ where a missing browser is a failure.
 import os
 import shutil
 from datetime import timedelta
+from importlib import import_module
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -41,16 +42,11 @@ FAILURES = ARTIFACTS / "failures"
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER", "").strip() == "1"
 
-EDITOR_MODELS = ["statement", "editornote", "image", "organization", "topic", "staffprofile"]
-MODERATOR_COMMENT_CODENAMES = [
-    "view_comment",
-    "change_comment",
-    "delete_comment",
-    "view_blockedterm",
-    "add_blockedterm",
-    "change_blockedterm",
-    "delete_blockedterm",
-]
+# The groups as their data migrations make them (transactional tests flush them).
+EDITOR_MODELS = import_module("statements.migrations.0002_staff_groups").EDITOR_MODELS
+MODERATOR_COMMENT_CODENAMES = import_module(
+    "comments.migrations.0002_moderator_permissions"
+).MODERATOR_CODENAMES
 
 
 # --- the browser --------------------------------------------------------------

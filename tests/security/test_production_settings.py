@@ -37,6 +37,7 @@ _SCRUBBED = {
     "SECURE_HSTS_PRELOAD",
     "DJANGO_SETTINGS_MODULE",
     "PYTHONSTARTUP",
+    "ENV_FILE",
 }
 
 
@@ -45,6 +46,8 @@ def production_env(tmp_path, **overrides):
     env = {key: value for key, value in os.environ.items() if key not in _SCRUBBED}
     env.update(
         DJANGO_SETTINGS_MODULE="advocacy.settings",
+        # A production machine has no development .env (this checkout may).
+        ENV_FILE=os.devnull,
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(48)[:50],
         ALLOWED_HOSTS="example.org",
