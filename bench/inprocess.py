@@ -87,25 +87,21 @@ def breakdown(path, renders):
 
     The parts are done here as the page does them (bench only: it reaches into
     comments.templatetags and the templates by name): the statement's lookup,
-    the comment thread (its query, nesting and templates), the comment form
+    the comment thread (its query, nesting and markup), the comment form
     (the form and its template), and a minimal page through the same
     middleware. What is left is the view, the statement's own markup and the
     base template.
     """
-    from django.template import engines
     from django.template.loader import get_template
     from django.test import RequestFactory
 
     from comments.forms import CommentForm
-    from comments.templatetags import comments as tags
+    from comments.rendering import build_thread, render_thread
     from statements.models import Statement
 
     client = Client()
     slug = path.rstrip("/").rsplit("/", 1)[-1]
     statement = Statement.objects.published().for_detail().get(slug=slug)
-    thread_template = engines["django"].from_string(
-        '{% for comment in thread %}{% include "comments/_comment.html" %}{% endfor %}'
-    )
     form_template = get_template("comments/_form.html")
     request = RequestFactory().get(path, HTTP_HOST=HOST)
     request.page_cacheable = False  # as with the page cache off: the form has a CSRF token
@@ -123,14 +119,12 @@ def breakdown(path, renders):
                 "statement_id",
             )
         )
-        context = {
-            "thread": tags.build_thread(comments),
-            "statement": statement,
-            "statement_url": statement.get_absolute_url(),
-            "comments_open": True,
-            "max_depth": settings.COMMENTS_MAX_DEPTH,
-        }
-        return thread_template.render(context)
+        return render_thread(
+            build_thread(comments),
+            statement_url=statement.get_absolute_url(),
+            comments_open=True,
+            max_depth=settings.COMMENTS_MAX_DEPTH,
+        )
 
     def form():
         context = {"form": CommentForm(statement), "statement": statement}
@@ -141,7 +135,7 @@ def breakdown(path, renders):
         "statement lookup (for_detail, prefetches)": cpu_ms(
             lambda: Statement.objects.published().for_detail().get(slug=slug), renders
         ),
-        "comment thread (query, nesting, templates)": cpu_ms(thread, renders),
+        "comment thread (query, nesting, markup)": cpu_ms(thread, renders),
         "comment form (form, templates)": cpu_ms(form, renders),
         "middleware and gunicorn-free request cycle (/robots.txt)": cpu_ms(
             lambda: get(client, "/robots.txt"), renders

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from . import widgets
+
 PLUS, MINUS, TIMES, DIVIDED_BY = "+", "\u2212", "\u00d7", "\u2044"
 OPERATOR_WORDS = {PLUS: "plus", MINUS: "minus", TIMES: "times", DIVIDED_BY: "divided by"}
 
@@ -112,7 +114,10 @@ class QuestionWidget(forms.MultiWidget):
             **(attrs or {}),
         }
         super().__init__(
-            [forms.HiddenInput(attrs={"autocomplete": "off"}), forms.TextInput(answer_attrs)]
+            [
+                widgets.HiddenInput(attrs={"autocomplete": "off"}),
+                widgets.TextInput(answer_attrs),
+            ]
         )
         self.question = None
 
@@ -136,6 +141,9 @@ class QuestionWidget(forms.MultiWidget):
             )
         context["widget"]["subwidgets"][0]["attrs"].pop("aria-describedby", None)
         context["widget"]["subwidgets"][0]["attrs"].pop("aria-invalid", None)
+        context["key_input"], context["answer_input"] = (
+            widgets.input_markup(subwidget) for subwidget in context["widget"]["subwidgets"]
+        )
         return context
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from comments import moderation, notifications
 from comments.models import Comment
+from comments.moderation import refresh_comment_counts
 from tests import factories, pages
 
 from .conftest import (
@@ -312,6 +313,45 @@ def test_name_is_escaped(statement):
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
 
 
+def test_quotes_in_a_website_or_name_stay_inside_their_attribute(statement):
+    comment = make_comment(
+        statement,
+        name='Amara" onfocus="alert(1)',
+        website='https://amara.example/"onmouseover="alert(1)',
+    )
+    article = comment_html(page(statement), comment)
+    attributes = []
+    reader = HTMLParser()
+    reader.handle_starttag = lambda tag, attrs: attributes.extend(name for name, _ in attrs)
+    reader.feed(article)
+    assert "href" in attributes and "aria-label" in attributes
+    assert not [name for name in attributes if name.startswith("on")]
+    assert 'href="https://amara.example/&quot;onmouseover=&quot;alert(1)"' in article
+    assert 'aria-label="Reply to Amara&quot; onfocus=&quot;alert(1)"' in article
+
+
+def test_a_chain_of_replies_deeper_than_any_form_allows_still_shows(statement):
+    """Imported threads can nest past COMMENTS_MAX_DEPTH (and past Python's recursion limit)."""
+    parent = None
+    for number in range(1100):
+        parent = Comment.objects.create(
+            statement=statement,
+            parent=parent,
+            status=Comment.Status.APPROVED,
+            name=f"Commenter {number}",
+            email="chain@example.com",
+            body=f"Reply {number}.",
+        )
+    refresh_comment_counts([statement.pk])
+    html = page(statement)
+    assert html.count('class="comment"') == 1100
+    assert "Reply 1099." in html
+    node, depth = thread_of(html), 0
+    while node:
+        node, depth = node[0][1], depth + 1
+    assert depth == 1100
+
+
 def test_each_comment_shows_its_date(statement):
     comment = make_comment(statement)
     article = comment_html(page(statement), comment)
@@ -355,7 +395,7 @@ def test_the_scan_finds_what_it_looks_for():
 def test_no_template_prints_commenter_fields_unescaped():
     template_root = Path(django_settings.BASE_DIR) / "templates"
     templates = [p for p in template_root.rglob("*") if p.suffix in {".html", ".txt", ".xml"}]
-    assert any(p.name == "_comment.html" for p in templates)
+    assert any(p.name == "comment_section.html" for p in templates)
     offenders = []
     for path in templates:
         offenders += unsafe_uses(path.relative_to(template_root).as_posix(), path.read_text())
