@@ -29,14 +29,17 @@ run: install .env
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production server: set SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL first (see README).
-# Sync workers must sit behind a buffering proxy such as deploy/nginx.conf.
+# Threaded (gthread) workers keep connections alive, so a client that asks
+# again, such as the proxy, pays for no new connection. Run it behind a
+# buffering proxy such as deploy/nginx.conf all the same (slow clients, TLS).
 WORKERS ?= $(shell echo $$(( 2 * $$(nproc) + 1 )))
+THREADS ?= 4
 serve: export DEBUG := $(if $(DEBUG),$(DEBUG),0)
 serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn advocacy.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--timeout 30 --graceful-timeout 20 --keep-alive 5 \
+		--worker-class gthread --threads $(THREADS) --timeout 30 --graceful-timeout 20 --keep-alive 5 \
 		--max-requests 5000 --max-requests-jitter 500 --access-logfile -
 
 test: install .env

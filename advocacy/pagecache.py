@@ -11,6 +11,13 @@ Pages are stored at most PAGE_CACHE_SECONDS, and never past the moment the
 next scheduled statement comes due, so it appears on time with no save and
 no cron job.
 
+Hits are answered by PageCacheMiddleware, early in the middleware stack: a
+viral page costs a cache read and the tag check, not sessions, CSRF, auth,
+URL resolution and an ETag hash. Misses go on to the view, which names the
+page's tags (CachedPageMixin, cached_page) and reads their versions before it
+renders; the middleware stores the response as the inner middleware left it
+(ETag, Vary and X-Frame-Options included) on its way out.
+
 Who is served from the cache: GET/HEAD requests without a session cookie,
 i.e. visitors who are not logged in and have no pending comment of their
 own. Cached pages carry nothing per visitor: the comment form's question,
@@ -26,7 +33,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
 
 logger = logging.getLogger(__name__)
 
@@ -98,32 +105,28 @@ def _seconds_until_next_due():
 
 
 def serve_cached(request, tags, render):
-    """Answer from the cache when allowed and fresh; otherwise render (and store)."""
+    """Render a page the cache may keep: PageCacheMiddleware stores it on its way out.
+
+    Cache hits never reach here (the middleware answers them), so this renders.
+    The tag versions are read *before* rendering: content changed meanwhile
+    makes the stored page stale at once instead of hiding the change.
+    """
     request.page_cacheable = is_cacheable_request(request)
     if not request.page_cacheable:
         response = render()
         patch_cache_control(response, private=True)
         return response
-    key = _page_key(request)
     try:
         versions = current_versions(tags)
-        stored = _cache().get(key)
     except Exception as exc:
         # The cache being down must not take pages down: render uncached.
         logger.warning("Page cache unavailable: %s", exc)
         return render()
-    if stored and stored["versions"] == versions:
-        response = HttpResponse(stored["content"], status=stored["status"])
-        for name, value in stored["headers"]:
-            response[name] = value
-        return response
-
     response = render()
     if callable(getattr(response, "render", None)):
         response = response.render()
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-    if response.status_code == 200 and not response.streaming:
-        _store(key, versions, response)
+    request.page_cache_versions = versions
     return response
 
 
@@ -147,6 +150,53 @@ def _store(key, versions, response):
         _cache().set(key, entry, timeout=timeout)
     except Exception as exc:
         logger.warning("Could not store a page in the cache: %s", exc)
+
+
+def _cached_response(request):
+    """The stored page for this request if every tag it depends on is unchanged."""
+    key = _page_key(request)
+    cache = _cache()
+    stored = cache.get(key)
+    if not stored:
+        return None
+    versions = stored["versions"]
+    current = cache.get_many([_tag_key(tag) for tag in versions])
+    if any(current.get(_tag_key(tag)) != version for tag, version in versions.items()):
+        return None
+    response = HttpResponse(stored["content"], status=stored["status"])
+    for name, value in stored["headers"]:
+        response[name] = value
+    # What ConditionalGetMiddleware would do, with the ETag stored, not re-hashed.
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=None,
+        response=response,
+    )
+
+
+class PageCacheMiddleware:
+    """Answers cache hits before the rest of the stack; stores what views rendered for it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            return self.get_response(request)
+        try:
+            hit = _cached_response(request)
+        except Exception as exc:
+            logger.warning("Page cache unavailable: %s", exc)
+            hit = None
+        if hit is not None:
+            request.page_cacheable = True
+            return hit
+        response = self.get_response(request)
+        versions = getattr(request, "page_cache_versions", None)
+        if versions is not None and response.status_code == 200 and not response.streaming:
+            _store(_page_key(request), versions, response)
+        return response
 
 
 class CachedPageMixin:

@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "advocacy.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "advocacy.middleware.RejectNullCharactersMiddleware",
+    # Anonymous page-cache hits are answered here, before sessions, CSRF and auth.
+    "advocacy.pagecache.PageCacheMiddleware",
     "advocacy.middleware.DatabaseUnavailableMiddleware",
     # ETag on every page and feed, and 304 Not Modified when it still matches.
     "django.middleware.http.ConditionalGetMiddleware",

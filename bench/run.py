@@ -189,6 +189,7 @@ def start_gunicorn(processes, env, port, workers, log):
         "--bind", f"{HOST}:{port}",
         "--workers", str(workers),
         # The rest exactly as the Makefile's `serve`.
+        "--worker-class", "gthread", "--threads", "4",
         "--timeout", "30", "--graceful-timeout", "20", "--keep-alive", "5",
         "--max-requests", "5000", "--max-requests-jitter", "500", "--access-logfile", "-",
     ]  # fmt: skip
@@ -796,7 +797,7 @@ def report(results, extra, inproc, posting, info, options, workers):
 
 - Run: {info["date"]}, `{command}`; load average before it: {info["load"]}
 - Machine: {info["nproc"]} CPUs (`nproc`), {info["cpu"]}, {info["memory"]} memory, Linux {info["kernel"]}
-- Software: Python {info["python"]}, Django {info["django"]}, gunicorn {info["gunicorn"]} ({workers} sync workers, `make serve`'s options), nginx {info["nginx"]}, wrk {info["wrk"]}; {info["database"]}; page cache: {info["cache"]}
+- Software: Python {info["python"]}, Django {info["django"]}, gunicorn {info["gunicorn"]} ({workers} workers × 4 threads, `make serve`'s options), nginx {info["nginx"]}, wrk {info["wrk"]}; {info["database"]}; page cache: {info["cache"]}
 - Load: wrk with {options.threads} threads and {options.connections} connections, {options.duration:g} s per row after a {options.warmup:g} s warm-up, on the same machine as the servers
 
 {chr(10).join(rows)}
