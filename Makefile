@@ -34,13 +34,16 @@ run: install .env
 # buffering proxy such as deploy/nginx.conf all the same (slow clients, TLS).
 WORKERS ?= $(shell echo $$(( 2 * $$(nproc) + 1 )))
 THREADS ?= 4
+# nginx in front keeps the access log; ACCESS_LOG=- (or a file) makes gunicorn
+# log every request too, at about a third of its cache-hit throughput.
+ACCESS_LOG ?=
 serve: export DEBUG := $(if $(DEBUG),$(DEBUG),0)
 serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn advocacy.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--worker-class gthread --threads $(THREADS) --timeout 30 --graceful-timeout 20 --keep-alive 5 \
-		--max-requests 5000 --max-requests-jitter 500 --access-logfile -
+		--max-requests 5000 --max-requests-jitter 500 $(if $(ACCESS_LOG),--access-logfile $(ACCESS_LOG))
 
 test: install .env
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -191,7 +191,7 @@ def start_gunicorn(processes, env, port, workers, log):
         # The rest exactly as the Makefile's `serve`.
         "--worker-class", "gthread", "--threads", "4",
         "--timeout", "30", "--graceful-timeout", "20", "--keep-alive", "5",
-        "--max-requests", "5000", "--max-requests-jitter", "500", "--access-logfile", "-",
+        "--max-requests", "5000", "--max-requests-jitter", "500",
     ]  # fmt: skip
     process = processes.start(
         f"gunicorn :{port}", command, cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT
@@ -306,7 +306,9 @@ http {{
     default_type application/octet-stream;
     sendfile on;
     tcp_nopush on;
-    access_log off;
+    # Only requests that reached gunicorn (no upstream address: nginx answered).
+    log_format upstream '$upstream_addr';
+    access_log {work}/upstream.log upstream if=$upstream_addr;
 {temp}
     # --- from deploy/nginx.conf ---
 {head}
@@ -1060,15 +1062,15 @@ def main():
             len(page), cpu_of=app.pid)  # fmt: skip
         row("django_home", "home via Django", port, "/", options, lua, len(home_page),
             cpu_of=app.pid)  # fmt: skip
-        log.flush()
-        before = (work / "gunicorn.log").read_bytes().count(b"\n")
+        upstream_log = work / "nginx" / "upstream.log"
+        before = upstream_log.read_bytes().count(b"\n") if upstream_log.exists() else 0
         row("nginx_statement", "statement via nginx microcache", nginx_port, statement_path,
             options, lua, len(page))  # fmt: skip
         row("nginx_home", "home via nginx microcache", nginx_port, "/", options, lua,
             len(home_page))  # fmt: skip
-        log.flush()
-        time.sleep(0.5)
-        extra["nginx_app_requests"] = (work / "gunicorn.log").read_bytes().count(b"\n") - before
+        time.sleep(0.5)  # nginx writes its log lines as requests end
+        after = upstream_log.read_bytes().count(b"\n") if upstream_log.exists() else 0
+        extra["nginx_app_requests"] = after - before
         row("static", "statement as a static file (nginx)", ceiling_port, "/statement.html",
             options, lua, len(page))  # fmt: skip
 
