@@ -107,18 +107,7 @@ def breakdown(path, renders):
     request.page_cacheable = False  # as with the page cache off: the form has a CSRF token
 
     def thread():
-        comments = list(
-            statement.comments.visible_to([]).only(
-                "pk",
-                "parent_id",
-                "name",
-                "website",
-                "body",
-                "status",
-                "created_at",
-                "statement_id",
-            )
-        )
+        comments = statement.comments.visible_to([]).thread_rows()
         return render_thread(
             build_thread(comments),
             statement_url=statement.get_absolute_url(),

@@ -1,4 +1,5 @@
 import hashlib
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.validators import URLValidator
@@ -33,6 +34,15 @@ class CommentQuerySet(models.QuerySet):
         """Approved comments, plus this visitor's own that still wait."""
         own = Q(pk__in=own_ids, status__in=[Comment.Status.PENDING, Comment.Status.SPAM])
         return self.filter(Q(status=Comment.Status.APPROVED) | own) if own_ids else self.approved()
+
+    def thread_rows(self):
+        """What a comment thread shows of each comment, oldest first, as plain rows.
+
+        Rows rather than model instances: building 50 instances costs about as
+        much again as the query, for nothing the thread uses.
+        """
+        fields = ("pk", "parent_id", "name", "website", "body", "status", "created_at")
+        return [SimpleNamespace(**row) for row in self.values(*fields)]
 
     def by_email(self, email):
         return self.filter(email__iexact=email.strip())

@@ -80,6 +80,13 @@ class StatementDetailView(CachedPageMixin, DetailView):
         context = super().get_context_data(**kwargs)
         statement = self.object
         context["is_preview"] = not statement.is_published
+        # Worked out once here: the head, the share row and Reply links use them.
+        context["page_url"] = self.request.build_absolute_uri(statement.get_absolute_url())
+        context["canonical_url"] = statement.canonical_url or context["page_url"]
+        if statement.featured_image:
+            context["featured_image_url"] = self.request.build_absolute_uri(
+                statement.featured_image.display_url
+            )
         if statement.is_published:
             context["previous_statement"] = statement.previous_statement
             context["next_statement"] = statement.next_statement

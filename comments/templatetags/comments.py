@@ -13,11 +13,7 @@ register = template.Library()
 def comment_section(context, statement):
     request = context["request"]
     own_ids = own_comment_ids(request)
-    comments = list(
-        statement.comments.visible_to(own_ids).only(
-            "pk", "parent_id", "name", "website", "body", "status", "created_at", "statement_id"
-        )
-    )
+    comments = statement.comments.visible_to(own_ids).thread_rows()
     is_open = comments_open(statement)
     form = context.get("comment_form")
     if form is None and is_open:

@@ -28,7 +28,9 @@ def _share_url(base, **params):
 @register.inclusion_tag("includes/share.html", takes_context=True)
 def share_row(context, statement):
     # Plain links, built here: no share widget or script from another site.
-    url = context["request"].build_absolute_uri(statement.get_absolute_url())
+    url = context.get("page_url") or context["request"].build_absolute_uri(
+        statement.get_absolute_url()
+    )
     title = statement.title
     text = f"{title} {url}"
     return {

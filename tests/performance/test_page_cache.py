@@ -250,3 +250,35 @@ def test_post_without_a_token_from_a_cached_page_keeps_the_text(statement):
     assert re.search(r'name="csrfmiddlewaretoken" value="[^"]+"', html)
     assert re.search(r'name="captcha_0"[^>]*value="\w+"', html)
     assert Comment.objects.count() == 0
+
+
+def test_a_cache_hit_carries_the_headers_of_the_rendered_page(statement):
+    """Hits are answered before most middleware: the stored page keeps what it added."""
+    url = statement.get_absolute_url()
+    rendered, queries = get(Client(), url)
+    assert queries > 0
+    hit, queries = get(Client(), url)
+    assert queries == 0
+    assert hit.content == rendered.content
+    for header in (
+        "ETag",
+        "Cache-Control",
+        "Vary",
+        "X-Frame-Options",
+        "Content-Security-Policy",
+        "Content-Type",
+        "Content-Length",
+    ):
+        assert hit.get(header) == rendered.get(header), header
+    assert "public" in hit["Cache-Control"]
+    assert not hit.cookies
+
+
+def test_a_changed_etag_gets_the_page_and_a_matching_one_304_from_the_cache(statement):
+    url = statement.get_absolute_url()
+    etag = Client().get(url)["ETag"]
+    stale, queries = get(Client(), url, headers={"if-none-match": '"not-the-etag"'})
+    assert (stale.status_code, queries) == (200, 0)
+    fresh, queries = get(Client(), url, headers={"if-none-match": etag})
+    assert (fresh.status_code, queries) == (304, 0)
+    assert fresh["ETag"] == etag

@@ -2,6 +2,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import quote, urlencode
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from statements.models import EditorNote
@@ -314,6 +315,13 @@ def test_topic_page_lists_its_published_statements(client):
     assert on_topic.title in text
     assert off_topic.title not in text
     assert attrs_of(response.content, "a", href=f"/topics/{topic.slug}/feed/atom/")
+
+
+def test_header_and_footer_links_lead_to_the_named_pages_on_any_page(client):
+    for url in (reverse("statements:home"), "/no-such-page/"):
+        html = client.get(url).content.decode()
+        for name in ("home", "archive", "search", "feed-atom", "feed-rss"):
+            assert f'"{reverse(f"statements:{name}")}"' in html, (url, name)
 
 
 def test_unknown_topic_and_organization_are_404(client):
