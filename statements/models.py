@@ -266,7 +266,7 @@ class StatementQuerySet(models.QuerySet):
 
     def for_detail(self):
         return (
-            self.select_related("featured_image", "author")
+            self.select_related("featured_image")
             .prefetch_related(
                 "organizations",
                 "topics",
