@@ -29,11 +29,13 @@ run: install .env
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production server: set SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL first (see README).
-# Threaded (gthread) workers keep connections alive, so a client that asks
-# again, such as the proxy, pays for no new connection. Run it behind a
+# gthread workers keep connections alive, so a client that asks again, such
+# as the proxy, pays for no new connection. One thread each by default: pages
+# are CPU work, and threads of one process contending for Python's lock cost
+# a rendered page about 40 % more CPU (docs/performance.md). Run it behind a
 # buffering proxy such as deploy/nginx.conf all the same (slow clients, TLS).
 WORKERS ?= $(shell echo $$(( 2 * $$(nproc) + 1 )))
-THREADS ?= 4
+THREADS ?= 1
 # nginx in front keeps the access log; ACCESS_LOG=- (or a file) makes gunicorn
 # log every request too, at about a third of its cache-hit throughput.
 ACCESS_LOG ?=

@@ -39,6 +39,8 @@ logger = logging.getLogger(__name__)
 
 TAG_PREFIX = "page-tag:"
 PAGE_PREFIX = "page:"
+NEXT_DUE_KEY = "page-next-due"
+PROVISIONAL_DUE_SECONDS = 60
 _UNCACHEABLE_HEADERS = {"set-cookie"}
 
 
@@ -91,17 +93,51 @@ def _page_key(request):
     return PAGE_PREFIX + hashlib.sha256(request.get_full_path().encode()).hexdigest()
 
 
-def _seconds_until_next_due():
+def _next_due_from_database():
     from statements.models import Statement
 
-    due = (
-        Statement.objects.scheduled()
-        .order_by("publish_at")
-        .values_list("publish_at", flat=True)[:1]
-    )
+    first = (
+        Statement.objects.scheduled().order_by("publish_at").values_list("publish_at", flat=True)
+    )[:1]
+    return first[0].timestamp() if first else 0  # 0: nothing scheduled
+
+
+def _seconds_until_next_due():
+    """Seconds until the next scheduled statement comes due, or None if none is.
+
+    Kept in the cache (see schedule_changed), so storing a page costs no query;
+    read from the database again once that moment has passed.
+    """
+    cache = _cache()
+    now = time.time()
+    due = cache.get(NEXT_DUE_KEY)
+    if due is None or (due and due <= now):
+        due = _next_due_from_database()
+        cache.set(NEXT_DUE_KEY, due, timeout=settings.PAGE_CACHE_SECONDS or None)
     if not due:
         return None
-    return max(1, int(due[0].timestamp() - time.time()) + 1)
+    return max(1, int(due - now) + 1)
+
+
+def schedule_changed(*, committed):
+    """A statement was saved or deleted: read the next due time again.
+
+    Inside the transaction (committed=False) the read sees changes that may
+    still be rolled back, so it is kept only as an early bound: never later
+    than what was known, nor more than a minute ahead. After the commit it is
+    exact. Either way pages are never kept past a statement's publish time.
+    """
+    try:
+        cache = _cache()
+        due = _next_due_from_database()
+        if not committed:
+            bounds = [time.time() + PROVISIONAL_DUE_SECONDS]
+            known = cache.get(NEXT_DUE_KEY)
+            bounds += [value for value in (known, due) if value]
+            due = min(bounds)
+        cache.set(NEXT_DUE_KEY, due, timeout=settings.PAGE_CACHE_SECONDS or None)
+    except Exception:
+        logger.exception("Could not update the next scheduled time of the page cache")
 
 
 def serve_cached(request, tags, render):

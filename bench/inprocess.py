@@ -121,8 +121,9 @@ def breakdown(path, renders):
 
     parts = {
         "page": cpu_ms(lambda: get(client, path), renders),
-        "statement lookup (for_detail, prefetches)": cpu_ms(
-            lambda: Statement.objects.published().for_detail().get(slug=slug), renders
+        "statement lookup (the statement, its organizations, topics, notes, neighbours)": cpu_ms(
+            lambda: Statement.objects.published().for_detail().get(slug=slug).page_relations(),
+            renders,
         ),
         "comment thread (query, nesting, markup)": cpu_ms(thread, renders),
         "comment form (form, templates)": cpu_ms(form, renders),

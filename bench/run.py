@@ -50,6 +50,7 @@ from urllib.parse import quote, urlencode, urlsplit
 PROJECT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 PYTHON = sys.executable
+WORKER_THREADS = "1"  # as the Makefile's THREADS
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
@@ -189,7 +190,7 @@ def start_gunicorn(processes, env, port, workers, log):
         "--bind", f"{HOST}:{port}",
         "--workers", str(workers),
         # The rest exactly as the Makefile's `serve`.
-        "--worker-class", "gthread", "--threads", "4",
+        "--worker-class", "gthread", "--threads", WORKER_THREADS,
         "--timeout", "30", "--graceful-timeout", "20", "--keep-alive", "5",
         "--max-requests", "5000", "--max-requests-jitter", "500",
     ]  # fmt: skip
@@ -799,7 +800,7 @@ def report(results, extra, inproc, posting, info, options, workers):
 
 - Run: {info["date"]}, `{command}`; load average before it: {info["load"]}
 - Machine: {info["nproc"]} CPUs (`nproc`), {info["cpu"]}, {info["memory"]} memory, Linux {info["kernel"]}
-- Software: Python {info["python"]}, Django {info["django"]}, gunicorn {info["gunicorn"]} ({workers} workers × 4 threads, `make serve`'s options), nginx {info["nginx"]}, wrk {info["wrk"]}; {info["database"]}; page cache: {info["cache"]}
+- Software: Python {info["python"]}, Django {info["django"]}, gunicorn {info["gunicorn"]} ({workers} workers × {WORKER_THREADS} threads, `make serve`'s options), nginx {info["nginx"]}, wrk {info["wrk"]}; {info["database"]}; page cache: {info["cache"]}
 - Load: wrk with {options.threads} threads and {options.connections} connections, {options.duration:g} s per row after a {options.warmup:g} s warm-up, on the same machine as the servers
 
 {chr(10).join(rows)}

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from advocacy.pagecache import invalidate
+from advocacy.pagecache import invalidate, schedule_changed
 
 from .models import EditorNote, Image, Organization, Statement, Topic
 
@@ -89,6 +89,13 @@ def invalidate_on_commit(tags):
         transaction.on_commit(lambda: invalidate(*tags))
 
 
+def _schedule_changed():
+    # Its publish time may have changed: the page cache's next due time is
+    # read again, now and (as with tags) once the change is committed.
+    schedule_changed(committed=False)
+    transaction.on_commit(lambda: schedule_changed(committed=True))
+
+
 def statements_changed(statement_ids, *, listing_only=False):
     invalidate_on_commit(visible_tags(statement_ids, listing_only=listing_only))
 
@@ -103,6 +110,7 @@ def remember_pages_before_save(sender, instance, raw=False, **kwargs):
 
 @receiver(post_save, sender=Statement)
 def refresh_pages_after_save(sender, instance, raw=False, **kwargs):
+    _schedule_changed()
     if raw:
         return
     before = getattr(instance, "_tags_before_save", set())
@@ -113,6 +121,7 @@ def refresh_pages_after_save(sender, instance, raw=False, **kwargs):
 def refresh_pages_before_delete(sender, instance, **kwargs):
     # Read while the row exists; bumped once the delete is committed.
     invalidate_on_commit(visible_tags([instance.pk]))
+    _schedule_changed()
 
 
 def _topics_or_organizations_changed(sender, instance, action, reverse, model, pk_set, **kwargs):

@@ -265,35 +265,33 @@ class StatementQuerySet(models.QuerySet):
         return self.select_related("featured_image").prefetch_related("organizations", "topics")
 
     def for_detail(self):
+        """The statement page's statement; what surrounds it: Statement.page_relations()."""
+        return self.select_related("featured_image")
+
+    # Listing order is (publish_at, pk). Range conditions (not an OR), so the
+    # database walks the listing index from the given point and stops at the
+    # first row. The point may be values or OuterRef()s.
+    def before(self, publish_at, pk):
+        """Statements listed before the point, nearest first."""
         return (
-            self.select_related("featured_image")
-            .prefetch_related(
-                "organizations",
-                "topics",
-                models.Prefetch(
-                    "editor_notes",
-                    queryset=EditorNote.objects.select_related("editor__staff_profile"),
-                ),
-            )
-            .with_neighbours()
+            self.filter(publish_at__lte=publish_at)
+            .exclude(publish_at=publish_at, pk__gte=pk)
+            .order_by("-publish_at", "-pk")
+        )
+
+    def after(self, publish_at, pk):
+        """Statements listed after the point, nearest first."""
+        return (
+            self.filter(publish_at__gte=publish_at)
+            .exclude(publish_at=publish_at, pk__lte=pk)
+            .order_by("publish_at", "pk")
         )
 
     def with_neighbours(self):
-        """Annotate the previous and next published statement, in the same query."""
+        """Annotate the previous and next published statement's slug and title."""
         published = Statement.objects.published()
-        # Range conditions (not an OR) so the database walks the listing index
-        # from this statement's time and stops at the first row.
-        same_time = OuterRef("publish_at")
-        earlier = (
-            published.filter(publish_at__lte=same_time)
-            .exclude(publish_at=same_time, pk__gte=OuterRef("pk"))
-            .order_by("-publish_at", "-pk")
-        )
-        later = (
-            published.filter(publish_at__gte=same_time)
-            .exclude(publish_at=same_time, pk__lte=OuterRef("pk"))
-            .order_by("publish_at", "pk")
-        )
+        earlier = published.before(OuterRef("publish_at"), OuterRef("pk"))
+        later = published.after(OuterRef("publish_at"), OuterRef("pk"))
         return self.annotate(
             previous_slug=Subquery(earlier.values("slug")[:1]),
             previous_title=Subquery(earlier.values("title")[:1]),
@@ -472,14 +470,47 @@ class Statement(models.Model):
     def notes_below(self):
         return self.notes_at(EditorNote.Placement.BELOW)
 
-    @property
-    def previous_statement(self):
-        """The published statement before this one (needs with_neighbours())."""
-        return _Neighbour(self.previous_slug, self.previous_title) if self.previous_slug else None
+    def neighbours(self):
+        """The published statements listed just before and after this one: (previous, next).
 
-    @property
-    def next_statement(self):
-        return _Neighbour(self.next_slug, self.next_title) if self.next_slug else None
+        One query: the row of each side's first match, both picked by subquery.
+        """
+        published = Statement.objects.published()
+        nearest = [
+            Subquery(published.before(self.publish_at, self.pk).values("pk")[:1]),
+            Subquery(published.after(self.publish_at, self.pk).values("pk")[:1]),
+        ]
+        rows = (
+            Statement.objects.filter(pk__in=nearest)
+            .order_by()
+            .values_list("pk", "publish_at", "slug", "title")
+        )
+        previous = next_ = None
+        for pk, publish_at, slug, title in rows:
+            if (publish_at, pk) < (self.publish_at, self.pk):
+                previous = _Neighbour(slug, title)
+            else:
+                next_ = _Neighbour(slug, title)
+        return previous, next_
+
+    def page_relations(self):
+        """What the statement page shows around the statement, in four plain queries.
+
+        Organizations, topics, editor's notes (with their editors' initials) and,
+        once published, the previous and next statements. prefetch_related and
+        correlated subqueries cost about twice as much for one statement: their
+        bookkeeping is made for many rows (docs/performance.md).
+        """
+        notes = list(self.editor_notes.select_related("editor__staff_profile"))
+        previous, next_ = self.neighbours() if self.is_published else (None, None)
+        return {
+            "organizations": list(Organization.objects.filter(statements=self)),
+            "topics": list(Topic.objects.filter(statements=self)),
+            "notes_above": [n for n in notes if n.placement == EditorNote.Placement.ABOVE],
+            "notes_below": [n for n in notes if n.placement == EditorNote.Placement.BELOW],
+            "previous_statement": previous,
+            "next_statement": next_,
+        }
 
 
 class _Neighbour:

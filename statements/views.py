@@ -87,9 +87,7 @@ class StatementDetailView(CachedPageMixin, DetailView):
             context["featured_image_url"] = self.request.build_absolute_uri(
                 statement.featured_image.display_url
             )
-        if statement.is_published:
-            context["previous_statement"] = statement.previous_statement
-            context["next_statement"] = statement.next_statement
+        context.update(statement.page_relations())
         return context
 
     def render_to_response(self, context, **kwargs):

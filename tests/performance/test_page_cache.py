@@ -6,12 +6,13 @@ from datetime import timedelta
 
 import pytest
 from captcha.models import CaptchaStore
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from advocacy import pagecache
 from comments import moderation
 from comments.models import Comment
 from statements.models import Statement
@@ -282,3 +283,26 @@ def test_a_changed_etag_gets_the_page_and_a_matching_one_304_from_the_cache(stat
     fresh, queries = get(Client(), url, headers={"if-none-match": etag})
     assert (fresh.status_code, queries) == (304, 0)
     assert fresh["ETag"] == etag
+
+
+def test_pages_stored_after_a_rolled_back_reschedule_still_expire_on_time(statement):
+    due = factories.make_scheduled("Soon", publish_at=timezone.now() + timedelta(seconds=30))
+    assert pagecache._seconds_until_next_due() <= 31
+    with pytest.raises(RuntimeError), transaction.atomic():
+        due.publish_at = timezone.now() + timedelta(days=1)
+        due.save()
+        raise RuntimeError("the editor's save failed after the statement was written")
+    assert pagecache._seconds_until_next_due() <= 31
+
+
+def test_a_committed_reschedule_is_known_to_the_page_cache_without_a_query(
+    statement, django_capture_on_commit_callbacks
+):
+    due = factories.make_scheduled("Soon", publish_at=timezone.now() + timedelta(seconds=30))
+    with django_capture_on_commit_callbacks(execute=True):
+        due.publish_at = timezone.now() + timedelta(hours=2)
+        due.save()
+    with CaptureQueriesContext(connection) as queries:
+        seconds = pagecache._seconds_until_next_due()
+    assert 7190 <= seconds <= 7201
+    assert len(queries) == 0

@@ -128,7 +128,12 @@ def test_slug_of_a_very_long_title_fits_the_field():
 
 
 def neighbours(statement):
-    return Statement.objects.with_neighbours().get(pk=statement.pk)
+    """(previous slug, next slug): the page's query and the annotation must agree."""
+    previous, next_ = Statement.objects.get(pk=statement.pk).neighbours()
+    found = (previous and previous.slug, next_ and next_.slug)
+    annotated = Statement.objects.with_neighbours().get(pk=statement.pk)
+    assert found == (annotated.previous_slug, annotated.next_slug)
+    return found
 
 
 def test_previous_and_next_skip_drafts_and_scheduled():
@@ -142,10 +147,9 @@ def test_previous_and_next_skip_drafts_and_scheduled():
     factories.make_draft("Draft between 2", publish_at=timezone.now() - timedelta(days=4))
     newest = factories.make_published("Newest", days_ago=2)
 
-    assert neighbours(middle).previous_slug == oldest.slug
-    assert neighbours(middle).next_slug == newest.slug
-    assert neighbours(oldest).previous_slug is None
-    assert neighbours(newest).next_slug is None
+    assert neighbours(middle) == (oldest.slug, newest.slug)
+    assert neighbours(oldest) == (None, middle.slug)
+    assert neighbours(newest) == (middle.slug, None)
 
 
 def test_previous_and_next_with_the_same_publish_time():
@@ -154,10 +158,13 @@ def test_previous_and_next_with_the_same_publish_time():
     second = factories.make_statement("Same time B", publish_at=moment)
     third = factories.make_statement("Same time C", publish_at=moment)
 
-    assert neighbours(second).previous_slug == first.slug
-    assert neighbours(second).next_slug == third.slug
-    assert neighbours(first).next_slug == second.slug
-    assert neighbours(third).previous_slug == second.slug
+    assert neighbours(second) == (first.slug, third.slug)
+    assert neighbours(first) == (None, second.slug)
+    assert neighbours(third) == (second.slug, None)
+
+
+def test_a_lone_statement_has_no_neighbours():
+    assert neighbours(factories.make_published("Alone", days_ago=1)) == (None, None)
 
 
 # --- editor's notes -------------------------------------------------------------
