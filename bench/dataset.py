@@ -38,6 +38,7 @@ from PIL import ImageDraw  # noqa: E402
 
 from comments.models import Comment  # noqa: E402
 from comments.moderation import refresh_comment_counts  # noqa: E402
+from comments.text import comment_text  # noqa: E402
 from statements.models import (  # noqa: E402
     EditorNote,
     Image,
@@ -250,6 +251,7 @@ def load():
             email=email,
             website=f"https://reader{i}.example.net/" if i % 4 == 0 else "",
             body=body_text,
+            body_html=comment_text(body_text),  # as save() renders it
             status=Comment.Status.APPROVED,
             ip_address="192.0.2.1",
             fingerprint=Comment.make_fingerprint(statement.pk, email, body_text),

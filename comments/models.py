@@ -9,6 +9,7 @@ from django.db.models import Q
 from advocacy.db import length_limits
 from statements.models import Statement
 
+from .text import comment_text
 from .validators import validate_printable
 
 NAME_MAX = 100
@@ -41,7 +42,9 @@ class CommentQuerySet(models.QuerySet):
         Rows rather than model instances: building 50 instances costs about as
         much again as the query, for nothing the thread uses.
         """
-        fields = ("pk", "parent_id", "name", "website", "body", "status", "created_at")
+        fields = (
+            "pk", "parent_id", "name", "website", "body", "body_html", "status", "created_at"
+        )  # fmt: skip
         return [SimpleNamespace(**row) for row in self.values(*fields)]
 
     def by_email(self, email):
@@ -67,6 +70,8 @@ class Comment(models.Model):
         validators=[URLValidator(schemes=["http", "https"])],
     )
     body = models.TextField("comment", max_length=BODY_MAX, validators=[validate_printable])
+    # The body as the thread shows it (comments.text), rendered on every save.
+    body_html = models.TextField(editable=False, default="")
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Kept for moderation and rate limits only; cleared after
@@ -101,6 +106,10 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs):
         self.fingerprint = self.make_fingerprint(self.statement_id, self.email, self.body)
+        self.body_html = comment_text(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html", "fingerprint"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -5,30 +5,21 @@ view of it prints all of them. Through Django's template engine a comment cost
 about 100 µs (an `{% include %}` and some twenty nodes each), most of the
 page's render time; built here it costs about 15 µs. Every value a visitor
 wrote passes through `html.escape` (what Django's `escape` does, without its
-lazy-string wrapper) before it is put in the markup, and the body through
-`comment_text`; tests/comments/test_display.py holds the markup to that.
+lazy-string wrapper) before it is put in the markup; the body was rendered by
+`comments.text.comment_text` when the comment was saved.
+tests/comments/test_display.py holds the markup to that.
 """
 
 import functools
 import html
-import re
 from urllib.parse import urlsplit
 
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
-from django.utils.html import urlize
-from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 from .models import Comment
-
-# Everything urlize can turn into a link has one of these: a scheme (http:// or
-# https://), "www.", the "@" of an address, or one of the endings it knows
-# (.com, .org, …). Text without any is returned by urlize merely escaped, so it
-# skips urlize, the costliest part of showing a comment; the output is the same.
-_MAYBE_LINK = re.compile(r"https?://|www\.|@|\.(?:com|edu|gov|int|mil|net|org)", re.IGNORECASE)
-# As django.utils.html.linebreaks splits paragraphs and normalizes newlines.
-_NEWLINES = re.compile(r"\r\n|\r")
-_PARAGRAPH_BREAK = re.compile(r"\n{2,}")
+from .text import comment_text
 
 _PENDING = (
     '\n      <strong class="comment__status">Your comment is awaiting moderation. '
@@ -55,21 +46,6 @@ def comment_date_text(value, language):
     """
     month = _month_name(language, value.month)
     return f"{month} {value.day}, {value.year:04d} at {value.hour:02d}:{value.minute:02d}"
-
-
-def comment_text(body):
-    """A comment as escaped plain text: paragraphs, and links that pass no credit.
-
-    The same as `body|urlize|linebreaks` with autoescape, and `rel` marking the
-    links as user content.
-    """
-    if isinstance(body, SafeData) or _MAYBE_LINK.search(body):
-        linked = urlize(body, trim_url_limit=60, nofollow=True, autoescape=True)
-        linked = linked.replace('rel="nofollow"', 'rel="nofollow ugc noopener"')
-    else:
-        linked = escape(body)
-    paragraphs = _PARAGRAPH_BREAK.split(_NEWLINES.sub("\n", linked))
-    return SafeString("\n\n".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs))
 
 
 def is_web_address(value):
@@ -114,6 +90,8 @@ def render_comment(comment, *, statement_url, can_reply, local_time, language):
     approved = comment.status == Comment.Status.APPROVED
     created = comment.created_at.astimezone(local_time)
     date_text = comment_date_text(created, language)
+    # Rendered on save; rows stored in bulk (imports, the scale data) may lack it.
+    body = comment.body_html or comment_text(comment.body)
     reply = ""
     if can_reply and approved:
         reply = (
@@ -126,7 +104,7 @@ def render_comment(comment, *, statement_url, can_reply, local_time, language):
       <span class="comment__author" id="comment-{ref}-author">{author}</span>
       <a class="comment__date" href="#comment-{ref}"><time datetime="{created.isoformat()}">{date_text}</time></a>{"" if approved else _PENDING}
     </header>
-    <div class="comment__body">{comment_text(comment.body)}</div>{reply}
+    <div class="comment__body">{body}</div>{reply}
   </article>"""
 
 

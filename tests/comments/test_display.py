@@ -1,5 +1,6 @@
 """Comments on the statement page: order, threads, the count, escaping and the query budget."""
 
+import importlib
 import re
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
@@ -7,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings as django_settings
 from django.core import mail
 from django.db import connection
@@ -17,6 +19,7 @@ from django.urls import reverse
 from comments import moderation, notifications
 from comments.models import Comment
 from comments.moderation import refresh_comment_counts
+from comments.text import comment_text
 from tests import factories, pages
 
 from .conftest import (
@@ -474,3 +477,48 @@ def test_a_visitors_own_pending_comments_cost_no_extra_queries(
     with django_assert_max_num_queries(budget):
         response = client.get(statement.get_absolute_url())
     assert response.content.decode().count("Your comment is awaiting moderation. Only you") == 6
+
+
+# -- the body is rendered once, when saved ---------------------------------------------
+
+
+def test_the_body_is_rendered_when_saved_and_again_when_edited(statement):
+    comment = make_comment(statement, body="First words, see https://example.org")
+    assert comment.body_html == comment_text(comment.body)
+    assert 'href="https://example.org"' in Comment.objects.get(pk=comment.pk).body_html
+
+    comment.body = "Edited <b>words</b>"
+    comment.save(update_fields=["body"])
+    stored = Comment.objects.get(pk=comment.pk)
+    assert stored.body_html == "<p>Edited &lt;b&gt;words&lt;/b&gt;</p>"
+    assert stored.fingerprint == Comment.make_fingerprint(statement.pk, stored.email, stored.body)
+    assert "Edited &lt;b&gt;words&lt;/b&gt;" in comment_html(page(statement), comment)
+    assert "First words" not in page(statement)
+
+
+def test_a_comment_stored_without_its_rendered_body_still_shows_its_words(statement):
+    """Rows stored in bulk (an import) skip save(): the thread renders them itself."""
+    (comment,) = Comment.objects.bulk_create(
+        [
+            Comment(
+                statement=statement,
+                name="Imported",
+                email="imported@example.org",
+                body="Imported <i>words</i>\n\nSecond paragraph",
+                status=Comment.Status.APPROVED,
+            )
+        ]
+    )
+    assert Comment.objects.get(pk=comment.pk).body_html == ""
+    body = re.search(
+        r'<div class="comment__body">(.*?)</div>', comment_html(page(statement), comment), re.S
+    )
+    assert body[1] == "<p>Imported &lt;i&gt;words&lt;/i&gt;</p>\n\n<p>Second paragraph</p>"
+
+
+def test_the_migration_renders_the_bodies_of_comments_stored_before_it(statement):
+    migration = importlib.import_module("comments.migrations.0005_fill_comment_body_html")
+    old = make_comment(statement, body="Stored before, see www.example.net")
+    Comment.objects.filter(pk=old.pk).update(body_html="")
+    migration.render_bodies(django_apps, None)
+    assert Comment.objects.get(pk=old.pk).body_html == comment_text(old.body)

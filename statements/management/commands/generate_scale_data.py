@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from comments.models import Comment
 from comments.moderation import recount
+from comments.text import comment_text
 from statements.models import Organization, Statement, Topic
 
 WORDS = (
@@ -106,16 +107,18 @@ class Command(BaseCommand):
         while made < comments:
             size = min(batch * 4, comments - made)
             with transaction.atomic():
+                bodies = [sentence(rng, 25) for _ in range(size)]
                 Comment.objects.bulk_create(
                     Comment(
                         statement_id=rng.choice(ids),
                         name=f"Reader {i}",
                         email=f"reader{i}@example.org",
-                        body=sentence(rng, 25),
+                        body=body,
+                        body_html=comment_text(body),  # as save() renders it
                         status=Comment.Status.APPROVED if i % 10 else Comment.Status.PENDING,
                         fingerprint=f"scale-{i}",
                     )
-                    for i in range(made, made + size)
+                    for i, body in enumerate(bodies, start=made)
                 )
             made += size
             self.stdout.write(f"{made} comments ({time.monotonic() - started:.0f} s)")
