@@ -2,6 +2,8 @@ from datetime import date, datetime, timedelta
 from urllib.parse import quote, urlencode
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -91,8 +93,8 @@ def test_home_is_paginated_newest_first(client, settings):
     second = main_text(second_response.content)
 
     assert second_response.status_code == 200
-    assert "Page 1 of 2" in first
-    assert "Page 2 of 2" in second
+    assert "Page 1 Older →" in first and "Newer" not in first
+    assert "← Newer Page 2" in second and "Older" not in second
     # Newest first: 11 … 02 on page one, 01 and 00 on page two.
     assert_in_order(first, [f"Numbered statement {n:02}" for n in range(11, 1, -1)])
     assert "Numbered statement 01" not in first
@@ -703,3 +705,25 @@ def test_home_and_statement_pages_load_nothing_from_other_sites(client, page_sta
     assert len(attrs_of(html, "img")) >= 2
     assert attrs_of(html, "link", rel="stylesheet")
     assert attrs_of(html, "script")
+
+
+def test_lists_stop_at_the_page_limit_and_point_to_the_archive(client, settings):
+    settings.LIST_MAX_PAGES = 2
+    for n in range(25):
+        factories.make_published(f"Numbered statement {n:02}", days_ago=30 - n)
+
+    first = main_text(client.get("/").content)
+    assert "Page 1 Older →" in first
+    last = main_text(client.get("/?page=2").content)
+    assert "← Newer Page 2 Older statements are in the archive →" in last
+    assert client.get("/?page=3").status_code == 404
+
+
+def test_a_list_counts_only_as_far_as_the_next_page(client):
+    for n in range(3):
+        factories.make_published(f"Numbered statement {n:02}", days_ago=3 - n)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 1
+    assert counts[0].rstrip().endswith("LIMIT 21) subquery")
