@@ -39,6 +39,7 @@ from PIL import ImageDraw  # noqa: E402
 from comments.models import Comment  # noqa: E402
 from comments.moderation import refresh_comment_counts  # noqa: E402
 from comments.text import comment_text  # noqa: E402
+from statements.labels import refresh_labels  # noqa: E402
 from statements.models import (  # noqa: E402
     EditorNote,
     Image,
@@ -303,6 +304,7 @@ def load():
         topics_through(statement_id=s.pk, topic_id=(housing if i % 2 else energy_topic).pk)
         for i, s in enumerate(others)
     )
+    refresh_labels(Statement, [s.pk for s in others])  # links stored in bulk send no signal
     return {
         "slug": statement.slug,
         "title": statement.title,

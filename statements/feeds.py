@@ -34,10 +34,10 @@ class LatestStatementsFeed(Feed):
         return statement.updated_at
 
     def item_author_name(self, statement):
-        return ", ".join(org.name for org in statement.organizations.all())
+        return ", ".join(org.name for org in statement.byline_organizations)
 
     def item_categories(self, statement):
-        return [topic.name for topic in statement.topics.all()]
+        return [topic.name for topic in statement.topic_labels]
 
 
 class LatestStatementsAtomFeed(LatestStatementsFeed):

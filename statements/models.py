@@ -261,8 +261,8 @@ class StatementQuerySet(models.QuerySet):
         return self.filter(status=Statement.Status.DRAFT)
 
     def for_listing(self):
-        """Everything a list of statements shows, in a fixed number of queries."""
-        return self.select_related("featured_image").prefetch_related("organizations", "topics")
+        """Everything a list of statements shows, in one query (bylines: Statement.labels)."""
+        return self.select_related("featured_image")
 
     def for_detail(self):
         """The statement page's statement; what surrounds it: Statement.page_relations()."""
@@ -360,6 +360,9 @@ class Statement(models.Model):
         Image, editable=False, blank=True, related_name="statements_in_body"
     )
     topics = models.ManyToManyField(Topic, related_name="statements", blank=True)
+    # The organizations' and topics' names and slugs as its pages show them
+    # (statements.labels keeps them in step with the links).
+    labels = models.JSONField(default=dict, blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     publish_at = models.DateTimeField(
         "publish at",
@@ -493,24 +496,49 @@ class Statement(models.Model):
                 next_ = _Neighbour(slug, title)
         return previous, next_
 
-    def page_relations(self):
-        """What the statement page shows around the statement, in four plain queries.
+    @property
+    def byline_organizations(self):
+        return [
+            _Label("statements:organization", *pair)
+            for pair in self.labels.get("organizations", [])
+        ]
 
-        Organizations, topics, editor's notes (with their editors' initials) and,
-        once published, the previous and next statements. prefetch_related and
-        correlated subqueries cost about twice as much for one statement: their
-        bookkeeping is made for many rows (docs/performance.md).
+    @property
+    def topic_labels(self):
+        return [_Label("statements:topic", *pair) for pair in self.labels.get("topics", [])]
+
+    def page_relations(self):
+        """What the statement page shows around the statement, in two plain queries.
+
+        Organizations and topics (stored on the statement), editor's notes with
+        their editors' initials and, once published, the previous and next
+        statements. prefetch_related and correlated subqueries cost about twice
+        as much for one statement: their bookkeeping is made for many rows
+        (docs/performance.md).
         """
         notes = list(self.editor_notes.select_related("editor__staff_profile"))
         previous, next_ = self.neighbours() if self.is_published else (None, None)
         return {
-            "organizations": list(Organization.objects.filter(statements=self)),
-            "topics": list(Topic.objects.filter(statements=self)),
+            "organizations": self.byline_organizations,
+            "topics": self.topic_labels,
             "notes_above": [n for n in notes if n.placement == EditorNote.Placement.ABOVE],
             "notes_below": [n for n in notes if n.placement == EditorNote.Placement.BELOW],
             "previous_statement": previous,
             "next_statement": next_,
         }
+
+
+class _Label:
+    """An organization or topic as a statement's pages link it."""
+
+    def __init__(self, url_name, name, slug):
+        self.url_name, self.name, self.slug = url_name, name, slug
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse(self.url_name, kwargs={"slug": self.slug})
 
 
 class _Neighbour:

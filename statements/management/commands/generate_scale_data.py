@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from comments.models import Comment
 from comments.moderation import recount
 from comments.text import comment_text
+from statements.labels import refresh_labels
 from statements.models import Organization, Statement, Topic
 
 WORDS = (
@@ -97,6 +98,8 @@ class Command(BaseCommand):
                     )
                     for s in created
                 )
+                # Links stored in bulk send no signal: label them here.
+                refresh_labels(Statement, [s.pk for s in created])
             made += size
             self.stdout.write(f"{made} statements ({time.monotonic() - started:.0f} s)")
 
