@@ -121,7 +121,7 @@ def breakdown(path, renders):
 
     parts = {
         "page": cpu_ms(lambda: get(client, path), renders),
-        "statement lookup (the statement, its organizations, topics, notes, neighbours)": cpu_ms(
+        "statement lookup (the statement, its notes, previous and next)": cpu_ms(
             lambda: Statement.objects.published().for_detail().get(slug=slug).page_relations(),
             renders,
         ),
