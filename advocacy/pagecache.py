@@ -167,10 +167,6 @@ def serve_cached(request, tags, render):
 
 
 def _store(key, versions, response):
-    timeout = settings.PAGE_CACHE_SECONDS
-    until_due = _seconds_until_next_due()
-    if until_due is not None:
-        timeout = min(timeout, until_due)
     headers = [
         (name, value)
         for name, value in response.items()
@@ -183,6 +179,12 @@ def _store(key, versions, response):
         "content": response.content,
     }
     try:
+        # The next due time is read from the cache too: both inside the try,
+        # so a cache that fails mid-request costs the page its storing only.
+        timeout = settings.PAGE_CACHE_SECONDS
+        until_due = _seconds_until_next_due()
+        if until_due is not None:
+            timeout = min(timeout, until_due)
         _cache().set(key, entry, timeout=timeout)
     except Exception as exc:
         logger.warning("Could not store a page in the cache: %s", exc)

@@ -306,3 +306,15 @@ def test_a_committed_reschedule_is_known_to_the_page_cache_without_a_query(
         seconds = pagecache._seconds_until_next_due()
     assert 7190 <= seconds <= 7201
     assert len(queries) == 0
+
+
+def test_a_cache_that_fails_while_a_page_is_stored_still_serves_the_page(statement, monkeypatch):
+    """Redis can go away between reading the tag versions and storing the page."""
+
+    def cache_gone():
+        raise ConnectionError("the cache went away mid-request")
+
+    monkeypatch.setattr(pagecache, "_seconds_until_next_due", cache_gone)
+    response = Client().get(statement.get_absolute_url())
+    assert response.status_code == 200
+    assert statement.title in response.content.decode()
