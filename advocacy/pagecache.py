@@ -228,7 +228,6 @@ class PageCacheMiddleware:
             logger.warning("Page cache unavailable: %s", exc)
             hit = None
         if hit is not None:
-            request.page_cacheable = True
             return hit
         response = self.get_response(request)
         versions = getattr(request, "page_cache_versions", None)

@@ -462,17 +462,6 @@ class Statement(models.Model):
         """The original for reposts; otherwise None (the page's own URL)."""
         return self.source_url or None
 
-    def notes_at(self, placement):
-        return [note for note in self.editor_notes.all() if note.placement == placement]
-
-    @property
-    def notes_above(self):
-        return self.notes_at(EditorNote.Placement.ABOVE)
-
-    @property
-    def notes_below(self):
-        return self.notes_at(EditorNote.Placement.BELOW)
-
     def neighbours(self):
         """The published statements listed just before and after this one: (previous, next).
 

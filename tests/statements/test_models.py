@@ -194,8 +194,9 @@ def test_notes_above_and_below_the_body_in_position_order():
     )
     first_above = factories.make_note(statement, editor=editor, text="First", position=1)
 
-    assert statement.notes_above == [first_above, second_above]
-    assert statement.notes_below == [below]
+    shown = statement.page_relations()
+    assert shown["notes_above"] == [first_above, second_above]
+    assert shown["notes_below"] == [below]
 
 
 def test_a_note_is_above_the_body_by_default():
