@@ -90,6 +90,13 @@ class CommentAdmin(GuardedChangeListMixin, admin.ModelAdmin):
             obj.refresh_from_db()
         # Nothing else on a comment is editable: a visitor's words stay theirs.
 
+    # Django's delete page and its "Delete selected comments" action call these.
+    def delete_model(self, request, obj):
+        moderation.delete(Comment.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        moderation.delete(queryset)
+
     @admin.display(description="comment")
     def excerpt(self, comment):
         return Truncator(comment.body).chars(80)

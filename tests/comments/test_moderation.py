@@ -285,3 +285,46 @@ def test_a_visitor_comments_a_moderator_approves_everyone_sees_it(client, statem
         assert "1 Response" in text
         assert "Count me in for the vigil on Friday." in text
         assert "awaiting moderation" not in page
+
+
+# -- deleting -----------------------------------------------------------------------
+
+
+def test_deleting_selected_comments_updates_the_count_and_the_cached_page(
+    moderator_client, statement
+):
+    kept = make_comment(statement, body="These words stay on the page.")
+    deleted = make_comment(statement, body="These words are deleted for good.")
+    reply = make_comment(statement, body="A reply to the deleted words.", parent=deleted)
+    assert deleted.body in public_text(statement)  # and the page is now cached
+
+    response = moderator_client.post(
+        reverse(CHANGELIST) + "?status__exact=approved",
+        {"action": "delete_selected", "_selected_action": [deleted.pk], "post": "yes"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Successfully deleted 1 comment." in response.content.decode()
+
+    assert not Comment.objects.filter(pk=deleted.pk).exists()
+    statement.refresh_from_db()
+    assert statement.comment_count == 2
+    text = public_text(statement)
+    assert deleted.body not in text
+    assert kept.body in text and reply.body in text  # the reply stays, now top level
+    assert "2 Responses" in text
+
+
+def test_deleting_one_comment_from_its_page_updates_the_count_and_the_cached_page(
+    moderator_client, statement
+):
+    comment = make_comment(statement, body="Deleted from its own admin page.")
+    assert comment.body in public_text(statement)
+    url = reverse("admin:comments_comment_delete", args=[comment.pk])
+    response = moderator_client.post(url, {"post": "yes"}, follow=True)
+    assert response.status_code == 200
+    statement.refresh_from_db()
+    assert statement.comment_count == 0
+    text = public_text(statement)
+    assert comment.body not in text
+    assert "No responses yet" in text

@@ -1,10 +1,7 @@
-from django.contrib.admin.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
+from comments import moderation
 from comments.models import Comment
-from comments.moderation import refresh_comment_counts
 
 
 class Command(BaseCommand):
@@ -32,14 +29,5 @@ class Command(BaseCommand):
                 raise CommandError("No answer; add --yes to erase without asking.") from None
             if answer.strip().lower() != "yes":
                 raise CommandError("Nothing was erased.")
-        with transaction.atomic():
-            statement_ids = set(comments.values_list("statement_id", flat=True))
-            # The admin log keeps who moderated what and when, but not the words
-            # (its object_repr is "name: start of the comment").
-            LogEntry.objects.filter(
-                content_type=ContentType.objects.get_for_model(Comment),
-                object_id__in=[str(pk) for pk in comments.values_list("pk", flat=True)],
-            ).update(object_repr="(erased comment)")
-            deleted, _ = comments.delete()
-            refresh_comment_counts(statement_ids)
+        deleted = moderation.erase_commenter(email)
         self.stdout.write(f"Erased {deleted} comment(s) by {email}.")
