@@ -1,39 +1,32 @@
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404
 from django.urls import resolve
-from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.csrf import csrf_failure as default_csrf_failure
 from django.views.decorators.cache import never_cache
+from django.views.generic.detail import SingleObjectMixin, SingleObjectTemplateResponseMixin
 
 from advocacy.security import client_ip
 from statements.models import Statement
-from statements.views import StatementDetailView
+from statements.views import StatementPageMixin
 
 from . import spam
 from .captcha import new_question
 from .forms import CommentForm
 from .models import Comment
-from .moderation import refresh_comment_counts
-from .notifications import notify_moderators_after_commit
-from .policy import comments_open
+from .posting import Result, post_comment
 from .session import remember_own_comment
 
-RATE_LIMITED_MESSAGE = (
-    "You have posted several comments in a short time. Please wait a few minutes, then post "
-    "this one again — what you wrote is still here."
-)
-UNAVAILABLE_MESSAGE = (
-    "We cannot accept comments for a moment. Please try again in a few minutes — what you "
-    "wrote is still here."
-)
+# What the visitor is told, with the form and everything typed kept, when a post is refused.
+STATUS_OF_REFUSAL = {
+    Result.CLOSED: 403,
+    Result.RATE_LIMITED: 429,
+    Result.UNAVAILABLE: 503,
+    Result.INVALID: 400,
+}
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -51,92 +44,62 @@ class QuestionView(View):
 
 
 @method_decorator(never_cache, name="dispatch")
-class PostCommentView(View):
+class PostCommentView(
+    StatementPageMixin, SingleObjectTemplateResponseMixin, SingleObjectMixin, View
+):
+    """Posts a comment (comments.posting decides) and maps the outcome to a response."""
+
     http_method_names = ["post"]
+    # Set by csrf_failure(): show the form again, with the text, and post nothing.
+    csrf_failed = False
+
+    def get_queryset(self):
+        return Statement.objects.published().for_detail()
 
     def post(self, request, slug):
-        statement = get_object_or_404(Statement.objects.published(), slug=slug)
+        self.object = statement = self.get_object()
         form = CommentForm(statement, data=request.POST)
-        if not comments_open(statement):
-            form.add_error(None, "Comments are closed on this statement.")
-            return self.show_form_again(request, statement, form, status=403)
-
-        duplicate = self.find_duplicate(statement, request.POST)
-        if duplicate:
-            return self.show_own_comment(request, duplicate, already=True)
-
-        ip = client_ip(request)
-        try:
-            limited = spam.is_rate_limited(ip)
-        except spam.RateLimitUnavailable:
-            form.add_error(None, UNAVAILABLE_MESSAGE)
-            return self.show_form_again(request, statement, form, status=503)
-        if limited:
-            form.add_error(None, RATE_LIMITED_MESSAGE)
-            return self.show_form_again(request, statement, form, status=429)
-
-        if not form.is_valid():
-            # Of two simultaneous posts of one comment, the loser lands here.
-            duplicate = self.find_duplicate(statement, request.POST)
-            if duplicate:
-                return self.show_own_comment(request, duplicate, already=True)
-            return self.show_form_again(request, statement, form, status=400)
-
-        with transaction.atomic():
-            comment = form.save(commit=False)
-            comment.statement = statement
-            comment.ip_address = ip
-            comment.status = spam.initial_status(comment)
-            comment.save()
-            if comment.status == Comment.Status.APPROVED:
-                refresh_comment_counts([statement.pk])
-            elif comment.status == Comment.Status.PENDING:
-                notify_moderators_after_commit()
-        spam.record_post(ip)
-        return self.show_own_comment(request, comment)
-
-    @staticmethod
-    def find_duplicate(statement, data):
-        email, body = data.get("email", ""), data.get("body", "")
-        if not email.strip() or not body.strip():
-            return None
-        since = timezone.now() - timedelta(seconds=settings.COMMENTS_DUPLICATE_WINDOW_SECONDS)
-        return (
-            Comment.objects.filter(
-                fingerprint=Comment.make_fingerprint(statement.pk, email, body),
-                created_at__gte=since,
+        if self.csrf_failed:
+            form.errors  # noqa: B018 - validate now, so the fields show what is wrong
+            form.add_error(
+                None,
+                _(
+                    "For your security we need you to press “Post Comment” once more. "
+                    "Everything you wrote is kept."
+                ),
             )
-            .exclude(status=Comment.Status.REMOVED)
-            .first()
-        )
+            return self.show_form_again(form, status=403)
+        outcome = post_comment(statement, form, client_ip(request))
+        if outcome.stored:
+            return self.show_own_comment(
+                outcome.comment, already=outcome.result is Result.ALREADY_POSTED
+            )
+        return self.show_form_again(form, status=STATUS_OF_REFUSAL[outcome.result])
 
-    @staticmethod
-    def show_own_comment(request, comment, *, already=False):
+    def show_own_comment(self, comment, *, already=False):
         """Redirect to the comment, remembered as this visitor's, saying what became of it."""
-        remember_own_comment(request, comment)
+        remember_own_comment(self.request, comment)
         published = comment.status == Comment.Status.APPROVED
         if already:
-            text = "We already have this comment; it is " + (
-                "published." if published else "awaiting moderation."
+            text = (
+                _("We already have this comment; it is published.")
+                if published
+                else _("We already have this comment; it is awaiting moderation.")
             )
         else:
             text = (
-                "Thank you — your comment is published."
+                _("Thank you — your comment is published.")
                 if published
-                else "Your comment is awaiting moderation."
+                else _("Your comment is awaiting moderation.")
             )
-        messages.add_message(request, messages.SUCCESS if published else messages.INFO, text)
+        messages.add_message(self.request, messages.SUCCESS if published else messages.INFO, text)
         return HttpResponseRedirect(comment.get_absolute_url(), status=303)
 
-    @staticmethod
-    def show_form_again(request, statement, form, status):
+    def show_form_again(self, form, status):
         """The statement page again, at the form, with everything typed kept."""
         form.prepare_retry()
-        view = StatementDetailView()
-        view.setup(request, slug=statement.slug)
-        view.object = Statement.objects.for_detail().get(pk=statement.pk)
-        context = view.get_context_data(object=view.object, comment_form=form)
-        return view.render_to_response(context, status=status)
+        context = self.get_context_data(object=self.object, comment_form=form)
+        return self.render_to_response(context, status=status)
 
 
 def csrf_failure(request, reason=""):
@@ -149,12 +112,4 @@ def csrf_failure(request, reason=""):
     match = resolve(request.path_info)
     if match.view_name != "comments:post":
         return default_csrf_failure(request, reason=reason)
-    statement = get_object_or_404(Statement.objects.published(), slug=match.kwargs["slug"])
-    form = CommentForm(statement, data=request.POST)
-    form.errors  # noqa: B018 - validate now, so the fields show what is wrong
-    form.add_error(
-        None,
-        "For your security we need you to press “Post Comment” once more. "
-        "Everything you wrote is kept.",
-    )
-    return PostCommentView.show_form_again(request, statement, form, status=403)
+    return PostCommentView.as_view(csrf_failed=True)(request, **match.kwargs)

@@ -87,20 +87,14 @@ class HomeView(CachedPageMixin, PublicStatementsMixin, ListView):
         return [tags.HOME]
 
 
-class StatementDetailView(CachedPageMixin, DetailView):
+class StatementPageMixin:
+    """What the statement page shows around the statement, and its preview headers.
+
+    Used to show the page (StatementDetailView) and to show it again around a
+    comment form that needs the visitor's attention (comments.views).
+    """
+
     model = Statement
-
-    def get_cache_tags(self):
-        return [tags.statement_tag(self.kwargs["slug"])]
-
-    def can_preview(self):
-        return self.request.user.has_perm("statements.change_statement")
-
-    def get_queryset(self):
-        # Staff who may edit statements see drafts and scheduled ones here, exactly
-        # as the public will: that is the preview.
-        queryset = Statement.objects.all() if self.can_preview() else Statement.objects.published()
-        return queryset.for_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -122,6 +116,20 @@ class StatementDetailView(CachedPageMixin, DetailView):
             add_never_cache_headers(response)
             response["X-Robots-Tag"] = "noindex"
         return response
+
+
+class StatementDetailView(CachedPageMixin, StatementPageMixin, DetailView):
+    def get_cache_tags(self):
+        return [tags.statement_tag(self.kwargs["slug"])]
+
+    def can_preview(self):
+        return self.request.user.has_perm("statements.change_statement")
+
+    def get_queryset(self):
+        # Staff who may edit statements see drafts and scheduled ones here, exactly
+        # as the public will: that is the preview.
+        queryset = Statement.objects.all() if self.can_preview() else Statement.objects.published()
+        return queryset.for_detail()
 
 
 class TopicView(CachedPageMixin, PublicStatementsMixin, ListView):
