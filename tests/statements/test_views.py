@@ -663,6 +663,18 @@ def test_robots_txt(client):
     assert "Sitemap: http://testserver/sitemap.xml" in lines
 
 
+def test_favicon_is_served_at_the_address_browsers_ask_for(client):
+    from io import BytesIO
+
+    from PIL import Image
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    icon = Image.open(BytesIO(b"".join(response.streaming_content)))
+    assert icon.format == "ICO"
+    assert icon.size[0] >= 32
+
+
 def test_404_page(client):
     response = client.get("/statements/there-is-no-such-statement/")
     assert response.status_code == 404
