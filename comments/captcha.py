@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from advocacy.numbers import whole_number
+
 from . import widgets
 
 PLUS, MINUS, TIMES, DIVIDED_BY = "+", "\u2212", "\u00d7", "\u2044"
@@ -149,10 +151,9 @@ class QuestionWidget(forms.MultiWidget):
 
 def normalize_answer(raw):
     answer = (raw or "").strip()
-    # Accept "07", full-width and other Unicode digits; the cap keeps int() cheap.
-    if answer and len(answer) <= 6 and answer.isdigit():
-        return str(int(answer))
-    return answer.lower()
+    # Accept "07", full-width and other decimal digits; "²" is no answer, not a crash.
+    number = whole_number(answer, max_digits=6)
+    return str(number) if number is not None else answer.lower()
 
 
 class SingleUseCaptchaField(CaptchaField):

@@ -1,6 +1,8 @@
 from django import forms
 from django.conf import settings
 
+from advocacy.numbers import whole_number
+
 from . import spam, widgets
 from .captcha import SingleUseCaptchaField, new_question
 from .models import Comment
@@ -54,13 +56,10 @@ class CommentForm(forms.ModelForm):
     @property
     def reply_to(self):
         """The approved comment this form answers, or None."""
-        value = self["parent"].value()
-        if not value:
+        pk = whole_number(self["parent"].value())
+        if pk is None:
             return None
-        try:
-            return self.fields["parent"].queryset.filter(pk=int(value)).first()
-        except (TypeError, ValueError):
-            return None
+        return self.fields["parent"].queryset.filter(pk=pk).first()
 
     def clean_parent(self):
         parent = self.cleaned_data.get("parent")
@@ -76,7 +75,9 @@ class CommentForm(forms.ModelForm):
                 "automated spam.",
                 code="honeypot",
             )
-        elapsed = spam.seconds_since_form_shown(self.data.get("form_time"))
+        elapsed = spam.seconds_since_form_shown(
+            self.data.get("form_time"), self.data.get("captcha_0", "")
+        )
         if elapsed is None or elapsed < settings.COMMENTS_MIN_SECONDS:
             raise forms.ValidationError(
                 "That was quicker than a person types. Please check your comment and post it "
@@ -87,9 +88,10 @@ class CommentForm(forms.ModelForm):
 
     def prepare_retry(self):
         """After any error: a fresh question and timer; what was typed stays."""
-        self.fields["captcha"].widget.question = new_question()
+        question = new_question()
+        self.fields["captcha"].widget.question = question
         data = self.data.copy()
-        data["form_time"] = spam.form_time_token()
+        data["form_time"] = spam.form_time_token(question["key"])
         self.data = data
         for name in self.errors:
             if name in self.fields:

@@ -79,6 +79,10 @@ class Comment(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     # Lets a resubmitted or double-clicked post find the comment it already made.
     fingerprint = models.CharField(max_length=64, editable=False, db_index=True)
+    # A digest of the question the post answered: the second request of a double
+    # click (same question, already used) finds the comment the first one stored.
+    # Only the browser that was shown the question knows its key.
+    question_digest = models.CharField(max_length=64, editable=False, blank=True, db_index=True)
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -114,6 +118,10 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.statement.get_absolute_url()}#comment-{self.pk}"
+
+    @staticmethod
+    def digest_of_question(key):
+        return hashlib.sha256(f"question\n{key}".encode()).hexdigest() if key else ""
 
     @staticmethod
     def make_fingerprint(statement_id, email, body):

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,57 +53,83 @@ class Outcome:
         return self.comment is not None
 
 
-def post_comment(statement, form, ip):
+def post_comment(statement, form, ip, own_comment_ids=()):
     """Judge and, if accepted, store the comment in `form` (bound) on `statement`.
 
-    On a refusal the reason is also added to the form as an error, so the page
-    that shows the form again says it.
+    `own_comment_ids`: the comments this browser posted (its session). On a
+    refusal the reason is also added to the form as an error, so the page that
+    shows the form again says it.
+
+    The order matters. A post is judged whole — the question, the minimum
+    time, then the rate limit — before anything is compared with stored
+    comments, and a stored duplicate is recognised only for the browser that
+    posted it (by its session, or by the question it answered): otherwise the
+    answer would tell anyone which address wrote a published comment.
     """
     if not comments_open(statement):
         form.add_error(None, CLOSED_MESSAGE)
         return Outcome(Result.CLOSED)
+    question_digest = Comment.digest_of_question(str(form.data.get("captcha_0", "")).strip())
+    with transaction.atomic():
+        # The question is consumed inside this transaction, so the second
+        # request of a double click waits here until the first has committed
+        # its comment (or rolled back), and then finds it below.
+        if form.is_valid():
+            return _store_unless_refused(statement, form, ip, own_comment_ids, question_digest)
+    if question_digest:
+        duplicate = find_duplicate(
+            statement,
+            str(form.data.get("email", "")),
+            str(form.data.get("body", "")),
+            Q(question_digest=question_digest),
+        )
+        if duplicate:
+            return Outcome(Result.ALREADY_POSTED, duplicate)
+    return Outcome(Result.INVALID)
 
-    duplicate = find_duplicate(statement, form.data)
-    if duplicate:
-        return Outcome(Result.ALREADY_POSTED, duplicate)
 
+def _store_unless_refused(statement, form, ip, own_comment_ids, question_digest):
     try:
-        limited = spam.is_rate_limited(ip)
+        has_place = spam.reserve_post(ip)
     except spam.RateLimitUnavailable:
         form.add_error(None, UNAVAILABLE_MESSAGE)
         return Outcome(Result.UNAVAILABLE)
-    if limited:
+    if not has_place:
         form.add_error(None, RATE_LIMITED_MESSAGE)
         return Outcome(Result.RATE_LIMITED)
-
-    if not form.is_valid():
-        # Of two simultaneous posts of one comment, the loser lands here.
-        duplicate = find_duplicate(statement, form.data)
+    stored = False
+    try:
+        data = form.cleaned_data
+        duplicate = find_duplicate(
+            statement, data["email"], data["body"], Q(pk__in=list(own_comment_ids))
+        )
         if duplicate:
             return Outcome(Result.ALREADY_POSTED, duplicate)
-        return Outcome(Result.INVALID)
-
-    with transaction.atomic():
         comment = form.save(commit=False)
         comment.statement = statement
         comment.ip_address = ip
+        comment.question_digest = question_digest
         comment.status = spam.initial_status(comment)
         comment.save()
         if comment.status == Comment.Status.APPROVED:
             refresh_comment_counts([statement.pk])
         elif comment.status == Comment.Status.PENDING:
             notify_moderators_after_commit()
-    spam.record_post(ip)
-    return Outcome(Result.POSTED, comment)
+        stored = True
+        return Outcome(Result.POSTED, comment)
+    finally:
+        if not stored:
+            spam.release_post(ip)
 
 
-def find_duplicate(statement, data):
-    email, body = data.get("email", ""), data.get("body", "")
+def find_duplicate(statement, email, body, posted_by):
+    """The same comment (same address, same words) stored recently, among `posted_by`."""
     if not email.strip() or not body.strip():
         return None
     since = timezone.now() - timedelta(seconds=settings.COMMENTS_DUPLICATE_WINDOW_SECONDS)
     return (
         Comment.objects.filter(
+            posted_by,
             fingerprint=Comment.make_fingerprint(statement.pk, email, body),
             created_at__gte=since,
         )

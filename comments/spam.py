@@ -3,13 +3,17 @@
 Each layer answers with a clear message or a status; none raises a server error.
 """
 
+import fcntl
 import logging
+import os
 import re
 import time
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.signing import BadSignature, Signer
 
 from .models import BlockedTerm, Comment
@@ -23,17 +27,33 @@ _form_time_signer = Signer(salt="comments.form-time")
 # -- form timing ---------------------------------------------------------------
 
 
-def form_time_token():
-    return _form_time_signer.sign(str(int(time.time())))
+def form_time_token(question_key="", *, shown_at=None):
+    """When the form was shown, signed and tied to the question it was shown with.
+
+    A token is good for that question only and for as long as a question lives
+    (CAPTCHA_TIMEOUT): one token cannot time hundreds of posts.
+    """
+    shown_at = int(time.time() if shown_at is None else shown_at)
+    return _form_time_signer.sign(f"{shown_at}:{question_key}")
 
 
-def seconds_since_form_shown(token):
-    """Seconds since the form was shown, or None for a missing or forged token."""
+def seconds_since_form_shown(token, question_key=""):
+    """Seconds since the form was shown with this question, or None.
+
+    None for a missing, forged or expired token, or one given with another question.
+    """
     try:
-        shown_at = int(_form_time_signer.unsign(token or ""))
+        shown_at, _, key = _form_time_signer.unsign(token or "").partition(":")
+        elapsed = time.time() - int(shown_at)
     except (BadSignature, ValueError):
         return None
-    return time.time() - shown_at
+    if key != (question_key or ""):
+        return None
+    # A form without a question (a cached page, before its script fetched one)
+    # cannot be posted anyway; a question's token lives as long as the question.
+    if key and elapsed > settings.CAPTCHA_TIMEOUT * 60:
+        return None
+    return elapsed
 
 
 # -- rate limit ----------------------------------------------------------------
@@ -47,29 +67,76 @@ def _rate_key(ip):
     return f"comments:rate:{ip}"
 
 
+@contextmanager
+def _counting():
+    """Serialize counting where the cache backend's incr() is not atomic.
+
+    Redis INCR and the local-memory cache are atomic; the file cache reads and
+    writes a file, so workers of one machine take a file lock around it.
+    """
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if not isinstance(backend, FileBasedCache):
+        yield
+        return
+    os.makedirs(backend._dir, exist_ok=True)
+    with open(os.path.join(backend._dir, "comments-rate.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def reserve_post(ip):
+    """Count a post from `ip` before it is stored; False if over the limit.
+
+    Counted first, atomically: of N simultaneous posts over the limit none
+    gets a place. A post that is then not stored gives its place back
+    (release_post). Raises RateLimitUnavailable when the counts cannot be
+    kept: posting then pauses (fail closed) rather than letting a flood in.
+    """
+    if not ip:
+        return True
+    key = _rate_key(ip)
+    try:
+        with _counting():
+            cache.add(key, 0, timeout=settings.COMMENTS_RATE_WINDOW_SECONDS)
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add() and incr()
+                cache.add(key, 1, timeout=settings.COMMENTS_RATE_WINDOW_SECONDS)
+                count = 1
+            if count <= settings.COMMENTS_RATE_LIMIT:
+                return True
+            cache.decr(key)
+            return False
+    except Exception as exc:
+        logger.warning("Comment rate limit unavailable: %s", exc)
+        raise RateLimitUnavailable from exc
+
+
+def release_post(ip):
+    """Give back the place reserve_post() took, for a post that was not stored."""
+    if not ip:
+        return
+    try:
+        with _counting():
+            cache.decr(_rate_key(ip))
+    except ValueError:
+        pass  # the window ended meanwhile: nothing to give back
+    except Exception as exc:
+        logger.warning("Could not release a rate-limit place: %s", exc)
+
+
 def is_rate_limited(ip):
+    """Whether `ip` has used up its posts (for reports; posting uses reserve_post)."""
     if not ip:
         return False
     try:
         return (cache.get(_rate_key(ip)) or 0) >= settings.COMMENTS_RATE_LIMIT
     except Exception as exc:
-        # Fail closed for posting: without counts we cannot tell a flood from a person.
         logger.warning("Comment rate limit unavailable: %s", exc)
         raise RateLimitUnavailable from exc
-
-
-def record_post(ip):
-    if not ip:
-        return
-    key = _rate_key(ip)
-    try:
-        if cache.add(key, 1, timeout=settings.COMMENTS_RATE_WINDOW_SECONDS):
-            return
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=settings.COMMENTS_RATE_WINDOW_SECONDS)
-    except Exception as exc:
-        logger.warning("Could not record a comment for the rate limit: %s", exc)
 
 
 # -- content -------------------------------------------------------------------

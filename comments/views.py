@@ -18,7 +18,7 @@ from .captcha import new_question
 from .forms import CommentForm
 from .models import Comment
 from .posting import Result, post_comment
-from .session import remember_own_comment
+from .session import own_comment_ids, remember_own_comment
 
 # What the visitor is told, with the form and everything typed kept, when a post is refused.
 STATUS_OF_REFUSAL = {
@@ -34,10 +34,11 @@ class QuestionView(View):
     """A fresh question (and CSRF token) for one visitor; never cached."""
 
     def get(self, request):
+        question = new_question()
         return JsonResponse(
             {
-                **new_question(),
-                "form_time": spam.form_time_token(),
+                **question,
+                "form_time": spam.form_time_token(question["key"]),
                 "csrf_token": get_token(request),
             }
         )
@@ -69,7 +70,7 @@ class PostCommentView(
                 ),
             )
             return self.show_form_again(form, status=403)
-        outcome = post_comment(statement, form, client_ip(request))
+        outcome = post_comment(statement, form, client_ip(request), own_comment_ids(request))
         if outcome.stored:
             return self.show_own_comment(
                 outcome.comment, already=outcome.result is Result.ALREADY_POSTED

@@ -1,6 +1,7 @@
 from django import template
 from django.conf import settings
 
+from advocacy.numbers import whole_number
 from comments.forms import CommentForm
 from comments.policy import comments_open
 from comments.rendering import build_thread, render_thread
@@ -18,9 +19,9 @@ def comment_section(context, statement):
     form = context.get("comment_form")
     if form is None and is_open:
         initial = {}
-        reply_to = request.GET.get("replytocom", "")
-        if reply_to.isdigit() and len(reply_to) < 12:
-            initial["parent"] = int(reply_to)
+        reply_to = whole_number(request.GET.get("replytocom"))
+        if reply_to is not None:
+            initial["parent"] = reply_to
         form = CommentForm(statement, initial=initial)
     return {
         "request": request,

@@ -240,7 +240,7 @@ def test_without_javascript_the_first_post_brings_the_question(client, statement
         "name": NAME,
         "email": EMAIL,
         "website": WEBSITE,
-        "form_time": spam._form_time_signer.sign(str(int(time.time()) - 60)),
+        "form_time": spam.form_time_token(shown_at=time.time() - 60),
     }
     assert data["captcha_0"] == data["captcha_1"] == ""
     response = client.post(post_url(statement), data)
@@ -254,7 +254,7 @@ def test_without_javascript_the_first_post_brings_the_question(client, statement
     kept = form_values(response)
 
     # They read the question, answer it, and press Post Comment again.
-    kept["form_time"] = spam._form_time_signer.sign(str(int(time.time()) - 5))
+    kept["form_time"] = spam.form_time_token(store.hashkey, shown_at=time.time() - 5)
     again = client.post(
         post_url(statement),
         {**kept, "body": kept["body"].lstrip("\n"), "captcha_1": store.response},
@@ -445,8 +445,9 @@ def test_posting_too_fast_is_refused_with_the_text_kept(client, statement, setti
     assert_typed_text_kept(response, data)
     assert not Comment.objects.exists()
     # A minute of writing later the same comment goes through.
-    shown = spam._form_time_signer.sign(str(int(time.time()) - 60))
-    later = post_comment(client, statement, form_time=shown)
+    later_question = fetch_question(client)
+    shown = spam.form_time_token(later_question["key"], shown_at=time.time() - 60)
+    later = client.post(post_url(statement), comment_data(later_question, form_time=shown))
     assert later.status_code == 303
 
 

@@ -69,7 +69,8 @@ def test_an_unreachable_rate_limit_cache_is_a_clear_message_not_a_crash(
     def broken(*args, **kwargs):
         raise ConnectionError("cache server down")
 
-    monkeypatch.setattr(spam.cache, "get", broken)
+    for method in ("get", "add", "incr", "decr"):
+        monkeypatch.setattr(spam.cache, method, broken)
     data = comment_data(fetch_question(client))
     response = client.post(post_url(statement), data)
     assert response.status_code == 503

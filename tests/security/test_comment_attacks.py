@@ -1,0 +1,216 @@
+"""What an attack on the comment form found (issue 11), each held to a test.
+
+1. A duplicate post could confirm which address wrote a published comment.
+3. Unicode digits that are not decimal (², ₀) were 500s.
+6. Simultaneous posts could all pass the rate limit.
+7. The minimum-time token never expired and was not tied to a question.
+10. The loser of a double click was told its comment was not posted.
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from comments import spam
+from comments.models import Comment
+from tests import factories, pages
+from tests.comments.conftest import (
+    assert_typed_text_kept,
+    comment_data,
+    fetch_question,
+    make_comment,
+    post_comment,
+    post_url,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def statement(db):
+    return factories.make_published("Open letter on the harbour closure")
+
+
+def _needs_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite serializes them)")
+
+
+def _run_in_threads(*targets):
+    errors = []
+
+    def wrap(target):
+        def run():
+            try:
+                target()
+            except Exception as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        return run
+
+    threads = [threading.Thread(target=wrap(t)) for t in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+
+
+# -- 1. no response tells whether an address has commented --------------------------------
+
+
+def test_a_guessed_address_with_a_published_comments_text_learns_nothing(statement):
+    published = make_comment(
+        statement, body="Published words anyone can copy.", email="activist@example.org"
+    )
+    answers = {}
+    for email in ("activist@example.org", "someone-else@example.org"):
+        guesser = Client()
+        response = post_comment(guesser, statement, body=published.body, email=email)
+        page = guesser.get(response["Location"]) if response.status_code == 303 else response
+        answers[email] = (
+            response.status_code,
+            "We already have this comment" in page.content.decode(),
+        )
+    assert answers["activist@example.org"] == answers["someone-else@example.org"]
+    assert answers["activist@example.org"] == (303, False)
+
+
+def test_a_duplicate_without_a_solved_question_is_judged_like_any_post(statement):
+    """The duplicate check used to run before the question: 50 guesses in 1.5 s."""
+    published = make_comment(statement, body="Words to probe with.", email="known@example.org")
+    guesser = Client()
+    data = comment_data(None, body=published.body, email="known@example.org")
+    response = guesser.post(post_url(statement), data)
+    assert response.status_code == 400
+    assert "Please answer the question." in pages.main_text(response.content)
+    # The guesser's session did not adopt the comment.
+    page = guesser.get(statement.get_absolute_url()).content.decode()
+    assert "We already have this comment" not in page
+
+
+def test_a_resubmit_from_the_same_browser_is_still_recognised(client, statement):
+    first = post_comment(client, statement, body="Posted once, resubmitted later.")
+    second = post_comment(client, statement, body="Posted once, resubmitted later.")
+    assert first.status_code == second.status_code == 303
+    assert Comment.objects.count() == 1
+    assert "We already have this comment" in client.get(second["Location"]).content.decode()
+
+
+# -- 3. numbers from visitors --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["²", "⁰⁴⁵", "₀₁₂", "½", "Ⅻ", "１２", "٣"])
+def test_reply_to_with_unicode_digits_is_no_server_error(client, statement, value):
+    response = client.get(statement.get_absolute_url(), {"replytocom": value})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("answer", ["²", "⁴", "₀", "½"])
+def test_an_answer_in_superscript_digits_is_a_wrong_answer_not_a_crash(client, statement, answer):
+    data = comment_data(fetch_question(client), captcha_1=answer)
+    response = client.post(post_url(statement), data)
+    assert response.status_code == 400
+    assert_typed_text_kept(response, data)
+    assert not Comment.objects.exists()
+
+
+# -- 6. the rate limit is counted before storing --------------------------------------------
+
+
+def test_reservations_past_the_limit_are_refused_whatever_the_interleaving(settings):
+    settings.COMMENTS_RATE_LIMIT = 5
+    ip = "192.0.2.66"
+    for _ in range(4):
+        assert spam.reserve_post(ip)
+    barrier = threading.Barrier(10)
+    granted = []
+
+    def reserve():
+        barrier.wait(5)
+        granted.append(spam.reserve_post(ip))
+
+    threads = [threading.Thread(target=reserve) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert granted.count(True) == 1
+
+
+def test_a_refused_post_gives_its_place_back(client, statement, settings):
+    settings.COMMENTS_RATE_LIMIT = 1
+    wrong = comment_data(fetch_question(client), captcha_1="wrong")
+    assert client.post(post_url(statement), wrong).status_code == 400
+    assert post_comment(client, statement).status_code == 303
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_posts_over_the_limit_store_none(statement, settings):
+    _needs_postgresql()
+    settings.COMMENTS_RATE_LIMIT = 5
+    for i in range(4):
+        assert post_comment(Client(), statement, body=f"Earlier comment {i}.").status_code == 303
+    questions = [fetch_question(Client()) for _ in range(10)]
+    barrier = threading.Barrier(10)
+    statuses = []
+
+    def post(i):
+        def run():
+            data = comment_data(questions[i], body=f"Simultaneous comment {i}.")
+            barrier.wait(5)
+            statuses.append(Client().post(post_url(statement), data).status_code)
+
+        return run
+
+    _run_in_threads(*(post(i) for i in range(10)))
+    assert sorted(statuses) == [303] + [429] * 9
+    assert Comment.objects.count() == 5
+
+
+# -- 7. the minimum-time token belongs to one question --------------------------------------
+
+
+def test_a_form_time_token_works_only_with_its_own_question(client, statement):
+    first, second = fetch_question(client), fetch_question(client)
+    data = comment_data(second, form_time=first["form_time"])
+    response = client.post(post_url(statement), data)
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_a_form_time_token_expires_with_its_question(client, statement, settings):
+    question = fetch_question(client)
+    old = spam.form_time_token(
+        question["key"], shown_at=time.time() - settings.CAPTCHA_TIMEOUT * 60 - 5
+    )
+    response = client.post(post_url(statement), comment_data(question, form_time=old))
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+# -- 10. a double click: the second request finds the first's comment -----------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_both_clicks_of_a_double_click_say_the_comment_is_there(statement):
+    _needs_postgresql()
+    for _ in range(5):
+        Comment.objects.all().delete()
+        visitor = Client()
+        data = comment_data(fetch_question(visitor), body="Clicked twice, posted once.")
+        barrier = threading.Barrier(2)
+        responses = []
+
+        def click(data=data, barrier=barrier, responses=responses):
+            barrier.wait(5)
+            responses.append(Client().post(post_url(statement), data))
+
+        _run_in_threads(click, click)
+        assert [r.status_code for r in responses] == [303, 303]
+        assert Comment.objects.count() == 1
