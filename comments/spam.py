@@ -6,7 +6,6 @@ Each layer answers with a clear message or a status; none raises a server error.
 import fcntl
 import logging
 import os
-import re
 import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit
@@ -16,11 +15,12 @@ from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.signing import BadSignature, Signer
 
+from .disguise import domain_skeleton, email_skeleton, skeleton
 from .models import BlockedTerm, Comment
+from .text import links_in
 
 logger = logging.getLogger(__name__)
 
-_LINK = re.compile(r"(?i)\b(?:https?://|www\.)")
 _form_time_signer = Signer(salt="comments.form-time")
 
 
@@ -143,37 +143,40 @@ def is_rate_limited(ip):
 
 
 def count_links(comment):
-    return len(_LINK.findall(comment.body)) + (1 if comment.website else 0)
+    """The links the page will show: those made of the body, and the website."""
+    return links_in(comment.body) + (1 if comment.website else 0)
 
 
 def _domains(comment):
     domains = set()
     if "@" in comment.email:
-        domains.add(comment.email.rsplit("@", 1)[1].lower())
+        domains.add(domain_skeleton(comment.email.rsplit("@", 1)[1]))
     if comment.website:
-        host = (urlsplit(comment.website).hostname or "").lower()
+        host = urlsplit(comment.website).hostname or ""
         if host:
-            domains.add(host)
+            domains.add(domain_skeleton(host))
     return domains
 
 
 def matches_blocklist(comment):
+    """The first blocked term the comment matches, disguises seen through (comments.disguise)."""
     terms = list(BlockedTerm.objects.all())
     if not terms:
         return None
-    text = f"{comment.name}\n{comment.body}\n{comment.website}".casefold()
-    email = comment.email.strip().lower()
+    text = skeleton(f"{comment.name}\n{comment.body}\n{comment.website}")
+    email = email_skeleton(comment.email)
     domains = _domains(comment)
     for term in terms:
-        value = term.value
+        kind = term.kind
         if (
-            (term.kind == BlockedTerm.Kind.WORD and value.casefold() in text)
-            or (term.kind == BlockedTerm.Kind.EMAIL and value == email)
+            (kind == BlockedTerm.Kind.WORD and skeleton(term.value) in text)
+            or (kind == BlockedTerm.Kind.EMAIL and email_skeleton(term.value) == email)
             or (
-                term.kind == BlockedTerm.Kind.DOMAIN
+                kind == BlockedTerm.Kind.DOMAIN
+                and (value := domain_skeleton(term.value))
                 and any(d == value or d.endswith("." + value) for d in domains)
             )
-            or (term.kind == BlockedTerm.Kind.IP and value == (comment.ip_address or ""))
+            or (kind == BlockedTerm.Kind.IP and term.value == (comment.ip_address or ""))
         ):
             return term
     return None

@@ -33,3 +33,8 @@ def comment_text(body):
         linked = html.escape(body)
     paragraphs = _PARAGRAPH_BREAK.split(_NEWLINES.sub("\n", linked))
     return SafeString("\n\n".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs))
+
+
+def links_in(body):
+    """How many links comment_text() makes of `body`: the link limit counts these."""
+    return comment_text(body).count("<a ")

@@ -1,9 +1,11 @@
 """What an attack on the comment form found (issue 11), each held to a test.
 
 1. A duplicate post could confirm which address wrote a published comment.
+2. The link limit undercounted bare domains and addresses.
 3. Unicode digits that are not decimal (², ₀) were 500s.
 6. Simultaneous posts could all pass the rate limit.
 7. The minimum-time token never expired and was not tied to a question.
+8. Blocked terms slipped through in disguise.
 10. The loser of a double click was told its comment was not posted.
 """
 
@@ -15,7 +17,8 @@ from django.db import connection
 from django.test import Client
 
 from comments import spam
-from comments.models import Comment
+from comments.models import BlockedTerm, Comment
+from comments.text import comment_text
 from tests import factories, pages
 from tests.comments.conftest import (
     assert_typed_text_kept,
@@ -214,3 +217,69 @@ def test_both_clicks_of_a_double_click_say_the_comment_is_there(statement):
         _run_in_threads(click, click)
         assert [r.status_code for r in responses] == [303, 303]
         assert Comment.objects.count() == 1
+
+
+# -- 2. the link limit counts what the page links --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "links"),
+    [
+        ("Visit scam-site.com and cheap-pills.net or mail me at deals@offers.org", 3),
+        ("one.com two.com three.com four.com five.com six.com seven.com", 7),
+        ("https://a.example www.b.example and plain words", 2),
+        ("No links here at all, not even example dot com.", 0),
+    ],
+)
+def test_count_links_counts_what_the_page_will_link(body, links):
+    comment = Comment(body=body, website="")
+    shown = comment_text(body)
+    assert shown.count("<a ") == links
+    assert spam.count_links(comment) == links
+
+
+def test_a_known_commenter_with_bare_domains_is_held(client, statement, settings):
+    settings.COMMENTS_AUTO_APPROVE_KNOWN = True
+    settings.COMMENTS_MAX_LINKS = 2
+    make_comment(statement, email="regular@example.org")
+    body = "Great! See a-spam.com b-spam.com c-spam.com d-spam.com e-spam.com f-spam.com"
+    response = post_comment(client, statement, body=body, email="regular@example.org", website="")
+    assert response.status_code == 303
+    assert Comment.objects.latest("pk").status == Comment.Status.PENDING
+
+
+# -- 8. the blocklist sees through disguises -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "overrides"),
+    [
+        (BlockedTerm.Kind.WORD, "viagra", {"body": "Cheap via\u200bgra here"}),
+        (BlockedTerm.Kind.WORD, "viagra", {"body": "Cheap via\u00adgra here"}),
+        (BlockedTerm.Kind.WORD, "viagra", {"body": "Cheap v\u0456\u0430gr\u0430 here"}),
+        (BlockedTerm.Kind.WORD, "viagra", {"body": "Cheap \uff56\uff49\uff41\uff47\uff52\uff41"}),
+        (BlockedTerm.Kind.WORD, "viagra", {"name": "VIAGRA\u200d"}),
+        (BlockedTerm.Kind.DOMAIN, "evil-spam.com", {"website": "https://evil-spam.com./offer"}),
+        (BlockedTerm.Kind.DOMAIN, "evil-spam.com.", {"email": "a@EVIL-spam.com"}),
+        (BlockedTerm.Kind.EMAIL, "spammer@bad.example", {"email": "spammer+1@bad.example"}),
+        (BlockedTerm.Kind.EMAIL, "spammer@bad.example", {"email": "Spammer+promo@BAD.example"}),
+    ],
+)
+def test_disguised_blocked_terms_still_go_to_spam(client, statement, kind, value, overrides):
+    BlockedTerm.objects.create(kind=kind, value=value)
+    assert post_comment(client, statement, **overrides).status_code == 303
+    assert Comment.objects.get().status == Comment.Status.SPAM
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "overrides"),
+    [
+        (BlockedTerm.Kind.WORD, "viagra", {"body": "Via gracious hosts we met."}),
+        (BlockedTerm.Kind.EMAIL, "spammer@bad.example", {"email": "spammer2@bad.example"}),
+        (BlockedTerm.Kind.DOMAIN, "evil-spam.com", {"email": "a@not-evil-spam.community"}),
+    ],
+)
+def test_normalizing_does_not_catch_the_innocent(client, statement, kind, value, overrides):
+    BlockedTerm.objects.create(kind=kind, value=value)
+    assert post_comment(client, statement, **overrides).status_code == 303
+    assert Comment.objects.get().status == Comment.Status.PENDING
