@@ -5,6 +5,7 @@ supply the question, read it out in words for screen readers, and consume an
 answer in one DELETE so a solved question can be used exactly once.
 """
 
+import logging
 import secrets
 
 from captcha.conf import settings as captcha_settings
@@ -12,6 +13,7 @@ from captcha.fields import CaptchaField
 from captcha.models import CaptchaStore
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +24,8 @@ from . import widgets
 
 PLUS, MINUS, TIMES, DIVIDED_BY = "+", "\u2212", "\u00d7", "\u2044"
 OPERATOR_WORDS = {PLUS: "plus", MINUS: "minus", TIMES: "times", DIVIDED_BY: "divided by"}
+
+logger = logging.getLogger(__name__)
 
 # The global `random` is re-seeded with public keys by the package's image view.
 _rng = secrets.SystemRandom()
@@ -77,11 +81,43 @@ def question_in_words(question):
     return " ".join(words)
 
 
-def new_question():
-    """Store a fresh question; return what a page needs to show it."""
+CLEAN_EVERY = 100  # questions stored between two removals of the expired ones
+
+
+def new_question(client=None):
+    """Store a fresh question for `client` (an IP address); return what a page shows.
+
+    Every page view with the form, and every failed post, stores a question;
+    two bounds keep that from filling the database: a client keeps at most
+    COMMENTS_LIVE_QUESTIONS_PER_CLIENT live questions (its oldest go first),
+    and every CLEAN_EVERY-th question removes the expired ones of everybody,
+    so the table stays small with or without `manage.py captcha_clean`.
+    """
     key = CaptchaStore.generate_key()
     store = CaptchaStore.objects.get(hashkey=key)
+    try:
+        if client:
+            _keep_few_per_client(client, key)
+        if cache.incr(_STORED_COUNT_KEY) % CLEAN_EVERY == 0:
+            CaptchaStore.remove_expired()
+    except ValueError:  # no count yet
+        cache.add(_STORED_COUNT_KEY, 1, timeout=None)
+    except Exception as exc:  # the cache is down: the question still works
+        logger.warning("Could not bound the stored questions: %s", exc)
     return question_context(key, store.challenge)
+
+
+_STORED_COUNT_KEY = "comments:questions-stored"
+
+
+def _keep_few_per_client(client, key):
+    cache_key = f"comments:questions:{client}"
+    keys = [*(cache.get(cache_key) or []), key]
+    limit = settings.COMMENTS_LIVE_QUESTIONS_PER_CLIENT
+    if len(keys) > limit:
+        CaptchaStore.objects.filter(hashkey__in=keys[:-limit]).delete()
+        keys = keys[-limit:]
+    cache.set(cache_key, keys, timeout=settings.CAPTCHA_TIMEOUT * 60)
 
 
 def question_context(key, challenge):

@@ -86,9 +86,9 @@ class CommentForm(forms.ModelForm):
             )
         return cleaned_data
 
-    def prepare_retry(self):
+    def prepare_retry(self, client=None):
         """After any error: a fresh question and timer; what was typed stays."""
-        question = new_question()
+        question = new_question(client)
         self.fields["captcha"].widget.question = question
         data = self.data.copy()
         data["form_time"] = spam.form_time_token(question["key"])

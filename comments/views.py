@@ -34,7 +34,7 @@ class QuestionView(View):
     """A fresh question (and CSRF token) for one visitor; never cached."""
 
     def get(self, request):
-        question = new_question()
+        question = new_question(client_ip(request))
         return JsonResponse(
             {
                 **question,
@@ -98,7 +98,7 @@ class PostCommentView(
 
     def show_form_again(self, form, status):
         """The statement page again, at the form, with everything typed kept."""
-        form.prepare_retry()
+        form.prepare_retry(client_ip(self.request))
         context = self.get_context_data(object=self.object, comment_form=form)
         return self.render_to_response(context, status=status)
 

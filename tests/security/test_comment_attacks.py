@@ -283,3 +283,32 @@ def test_normalizing_does_not_catch_the_innocent(client, statement, kind, value,
     BlockedTerm.objects.create(kind=kind, value=value)
     assert post_comment(client, statement, **overrides).status_code == 303
     assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+# -- 4. questions cannot fill the database ---------------------------------------------------
+
+
+def test_one_client_keeps_a_bounded_number_of_live_questions(settings):
+    from captcha.models import CaptchaStore
+
+    asker, other = Client(REMOTE_ADDR="192.0.2.40"), Client(REMOTE_ADDR="192.0.2.41")
+    theirs = fetch_question(other)
+    keys = [fetch_question(asker)["key"] for _ in range(200)]
+    live = set(CaptchaStore.objects.values_list("hashkey", flat=True))
+    assert len(live) <= settings.COMMENTS_LIVE_QUESTIONS_PER_CLIENT + 1
+    assert theirs["key"] in live  # another visitor's question is never taken away
+    assert keys[-1] in live  # the newest are the ones kept
+
+
+def test_expired_questions_are_cleaned_without_a_cron_job():
+    from datetime import timedelta
+
+    from captcha.models import CaptchaStore
+    from django.utils import timezone
+
+    CaptchaStore.objects.create(
+        challenge="1 + 1 =", response="2", expiration=timezone.now() - timedelta(minutes=1)
+    )
+    for i in range(120):
+        fetch_question(Client(REMOTE_ADDR=f"198.51.100.{i}"))
+    assert not CaptchaStore.objects.filter(expiration__lte=timezone.now()).exists()
