@@ -57,6 +57,21 @@ class RejectNullCharactersMiddleware:
 
 
 _DATABASE_ERROR_SEEN = "_database_unavailable"
+_TYPED_FIELDS = "_typed_fields_to_keep"
+
+
+def keeps_typed_text(fields):
+    """Mark a form view whose posted text the 503 page gives back: {field name: label}.
+
+    During a database outage the page with the form cannot be shown, so the
+    "back in a moment" page shows what the visitor wrote, to copy and post later.
+    """
+
+    def mark(view):
+        view.keeps_typed_text = fields
+        return view
+
+    return mark
 
 
 def is_database_unavailable(exception):
@@ -119,17 +134,26 @@ class DatabaseUnavailableMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if response.status_code == 500 and getattr(request, _DATABASE_ERROR_SEEN, False):
-            return self.unavailable()
+            return self.unavailable(request)
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        setattr(request, _TYPED_FIELDS, getattr(view_func, "keeps_typed_text", None))
 
     def process_exception(self, request, exception):
         if not is_database_unavailable(exception):
             return None
         logger.error("Database unavailable: %s", exception)
-        return self.unavailable()
+        return self.unavailable(request)
 
-    def unavailable(self):
-        response = HttpResponse(render_to_string("503.html"), status=503)
+    def unavailable(self, request):
+        fields = getattr(request, _TYPED_FIELDS, None) if request.method == "POST" else None
+        typed = [
+            {"label": label, "value": request.POST.get(name, "")}
+            for name, label in (fields or {}).items()
+            if request.POST.get(name, "").strip()
+        ]
+        response = HttpResponse(render_to_string("503.html", {"typed": typed}), status=503)
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
         return response

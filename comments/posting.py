@@ -63,8 +63,9 @@ def post_comment(statement, form, ip, own_comment_ids=()):
     The order matters. A post is judged whole — the question, the minimum
     time, then the rate limit — before anything is compared with stored
     comments, and a stored duplicate is recognised only for the browser that
-    posted it (by its session, or by the question it answered): otherwise the
-    answer would tell anyone which address wrote a published comment.
+    posted it (by its session, its address, or the question it answered):
+    otherwise the answer would tell anyone which email address wrote a
+    published comment.
     """
     if not comments_open(statement):
         form.add_error(None, CLOSED_MESSAGE)
@@ -100,9 +101,12 @@ def _store_unless_refused(statement, form, ip, own_comment_ids, question_digest)
     stored = False
     try:
         data = form.cleaned_data
-        duplicate = find_duplicate(
-            statement, data["email"], data["body"], Q(pk__in=list(own_comment_ids))
-        )
+        # This browser's own comments, or those from its address: a visitor
+        # whose session was lost (an outage while it was saved) posts again.
+        posted_here = Q(pk__in=list(own_comment_ids))
+        if ip:
+            posted_here |= Q(ip_address=ip)
+        duplicate = find_duplicate(statement, data["email"], data["body"], posted_here)
         if duplicate:
             return Outcome(Result.ALREADY_POSTED, duplicate)
         comment = form.save(commit=False)

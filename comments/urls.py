@@ -1,6 +1,8 @@
 from django.urls import path
 
-from advocacy.middleware import handles_null_characters
+from django.utils.translation import gettext_lazy as _
+
+from advocacy.middleware import handles_null_characters, keeps_typed_text
 
 from . import views
 
@@ -10,7 +12,9 @@ urlpatterns = [
     path("question/", views.QuestionView.as_view(), name="question"),
     path(
         "statements/<slug:slug>/post/",
-        handles_null_characters(views.PostCommentView.as_view()),
+        keeps_typed_text(
+            {"body": _("Comment"), "name": _("Name"), "email": _("Email"), "website": _("Website")}
+        )(handles_null_characters(views.PostCommentView.as_view())),
         name="post",
     ),
 ]

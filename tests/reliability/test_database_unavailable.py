@@ -96,3 +96,26 @@ def test_an_sql_error_on_sqlite_stays_a_500(monkeypatch):
 
     monkeypatch.setattr(HomeView, "get_queryset", broken)
     assert Client(raise_request_exception=False).get("/").status_code == 500
+
+
+def test_a_comment_posted_during_an_outage_comes_back_on_the_503_page(monkeypatch):
+    """The 503 page cannot show the statement, but it shows what the visitor wrote."""
+    from comments.views import PostCommentView
+
+    statement = factories.make_published("Clean water for every village")
+
+    def broken(self):
+        raise outage()
+
+    monkeypatch.setattr(PostCommentView, "get_object", broken)
+    body = "Line one of what I wrote <b>with markup</b>.\n\nAnd a second paragraph."
+    response = Client(raise_request_exception=False).post(
+        reverse("comments:post", args=[statement.slug]),
+        {"body": body, "name": "Ama Owusu", "email": "ama@example.org", "website": ""},
+    )
+    assert_friendly_503(response)
+    html = response.content.decode()
+    assert "Line one of what I wrote &lt;b&gt;with markup&lt;/b&gt;." in html
+    assert "Ama Owusu" in html
+    assert "<b>with markup</b>" not in html
+    assert not Comment.objects.exists()
