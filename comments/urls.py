@@ -1,5 +1,4 @@
 from django.urls import path
-
 from django.utils.translation import gettext_lazy as _
 
 from advocacy.middleware import handles_null_characters, keeps_typed_text
