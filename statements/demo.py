@@ -924,7 +924,11 @@ under.</p>
 
 # --- Staff accounts -------------------------------------------------------------
 
-ADMIN_URL = f"http://127.0.0.1:8000/{settings.ADMIN_URL_PATH}"
+
+def admin_url():
+    # SITE_URL is the address `make run` serves on (PORT=, HOST=), not a fixed port.
+    return f"{settings.SITE_URL}/{settings.ADMIN_URL_PATH}"
+
 
 ACCOUNTS = [
     {

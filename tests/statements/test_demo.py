@@ -275,3 +275,13 @@ def test_image_row_that_fails_leaves_no_file(monkeypatch, media_root):
         load_demo()
 
     assert media_files(media_root) == []
+
+
+def test_admin_link_uses_the_site_address(settings):
+    # make run gives the development server's address as SITE_URL (PORT=8101 here).
+    settings.SITE_URL = "http://127.0.0.1:8101"
+
+    output = load_demo()
+
+    assert "Log in at http://127.0.0.1:8101/admin/" in output
+    assert "127.0.0.1:8000" not in output
