@@ -269,7 +269,7 @@ def test_failed_load_leaves_no_rows_or_files(monkeypatch, media_root):
         raise RuntimeError("disk full")
 
     # The repost's images are saved before its note, so files exist when this fails.
-    monkeypatch.setattr(demo.EditorNote.objects, "create", fail)
+    monkeypatch.setattr(EditorNote.objects, "create", fail)
 
     with pytest.raises(RuntimeError):
         load_demo()
