@@ -27,15 +27,15 @@ ceiling measured in the same run) with PASS/FAIL, and the machine.
 
 This file is the entry point and the order of the steps; the parts live beside
 it: bench/processes.py (starting and stopping gunicorn, nginx and redis),
-bench/servers.py (deploy/nginx.conf made loopback-only), bench/measurements.py
-(wrk rows, CPU from /proc, the microcache, comment posting) and bench/report.py
-(the machine, the targets and docs/performance.md).
+bench/servers.py (the servers' environment, deploy/nginx.conf made
+loopback-only), bench/measurements.py (wrk rows, CPU from /proc, the
+microcache, comment posting) and bench/report.py (the machine, the targets and
+docs/performance.md).
 """
 
 import argparse
 import json
 import os
-import secrets
 import shutil
 import signal
 import sys
@@ -66,7 +66,7 @@ from bench.processes import (
     wait_for,
 )
 from bench.report import machine, report, write_doc
-from bench.servers import nginx_conf_for_bench
+from bench.servers import nginx_conf_for_bench, server_environment
 
 
 def _interrupt(signum, frame):
@@ -115,28 +115,7 @@ def main():
     logs = []
     try:
         database_url = options.database_url or f"sqlite:///{work / 'bench.sqlite3'}"
-        env = {k: v for k, v in os.environ.items() if k in {"PATH", "LANG", "TMPDIR"}}
-        env.update(
-            # gunicorn ≥ 24 puts a control socket in ~/.gunicorn: ours stays in the work dir.
-            HOME=str(work),
-            DJANGO_SETTINGS_MODULE="advocacy.settings",
-            DEBUG="0",
-            SECRET_KEY=secrets.token_urlsafe(50),
-            ALLOWED_HOSTS=HOST,
-            DATABASE_URL=database_url,
-            STATIC_ROOT=str(work / "static"),
-            MEDIA_ROOT=str(work / "media"),
-            CACHE_URL=f"file://{work / 'cache'}",
-            SERVE_MEDIA="1",
-            SECURE_SSL_REDIRECT="0",
-            SESSION_COOKIE_SECURE="0",
-            CSRF_COOKIE_SECURE="0",
-            EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
-            # Every poster is 127.0.0.1 and a script types fast: lift both limits.
-            COMMENTS_RATE_LIMIT="1000000000",
-            COMMENTS_MIN_SECONDS="0",
-            LOG_LEVEL="WARNING",
-        )
+        env = server_environment(work, database_url)
         if options.redis:
             env["CACHE_URL"] = f"redis://{HOST}:{start_redis(processes, work)}/0"
         print(f"work directory {work}", flush=True)

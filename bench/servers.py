@@ -1,7 +1,9 @@
-"""The servers' configuration: deploy/nginx.conf made loopback-only for the benchmark."""
+"""The servers' configuration: the Django processes' environment, and
+deploy/nginx.conf made loopback-only."""
 
 import os
 import re
+import secrets
 
 from bench.processes import HOST, PROJECT, BenchError
 
@@ -138,3 +140,31 @@ def _top_level_items(text):
     if depth or text[start:].strip():
         raise BenchError("deploy/nginx.conf: unbalanced braces or a directive without ';'")
     return [item for item in items if item]
+
+
+def server_environment(work, database_url):
+    """The environment of every Django process of the benchmark: production settings
+    (DEBUG off), with the work directory's database, files and cache, on loopback."""
+    env = {k: v for k, v in os.environ.items() if k in {"PATH", "LANG", "TMPDIR"}}
+    env.update(
+        # gunicorn ≥ 24 puts a control socket in ~/.gunicorn: ours stays in the work dir.
+        HOME=str(work),
+        DJANGO_SETTINGS_MODULE="advocacy.settings",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS=HOST,
+        DATABASE_URL=database_url,
+        STATIC_ROOT=str(work / "static"),
+        MEDIA_ROOT=str(work / "media"),
+        CACHE_URL=f"file://{work / 'cache'}",
+        SERVE_MEDIA="1",
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        # Every poster is 127.0.0.1 and a script types fast: lift both limits.
+        COMMENTS_RATE_LIMIT="1000000000",
+        COMMENTS_MIN_SECONDS="0",
+        LOG_LEVEL="WARNING",
+    )
+    return env
