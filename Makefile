@@ -23,10 +23,15 @@ install: $(VENV)/.installed
 .env:
 	printf '# Development checkout (written by make; never copy to a server)\nDEBUG=1\n' > $@
 
+# Links the site prints and mails (the demo's admin link, moderation mails) go to the
+# address the development server listens on, unless SITE_URL is set in the
+# environment or in .env (settings read the environment first, then .env).
+RUN_SITE_URL = $(or $(SITE_URL),$(shell sed -n 's/^[[:space:]]*SITE_URL[[:space:]]*=//p' .env 2>/dev/null | tail -n 1 | tr -d '[:space:]'),http://$(HOST):$(PORT))
+
 run: install .env
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL='$(RUN_SITE_URL)' $(BIN)/python manage.py load_demo
+	SITE_URL='$(RUN_SITE_URL)' $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production server: set SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL first (see README).
 # gthread workers keep connections alive, so a client that asks again, such

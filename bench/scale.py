@@ -4,8 +4,8 @@ Measures, uncached and in-process (Django's test client, no network), the
 median time of the home, topic, organization, month archive, statement and
 search pages on
 two PostgreSQL databases: one with 200 statements, one with 100,000
-statements and 1,000,000 comments (both made by `manage.py
-generate_scale_data`). Writes docs/scale.md.
+statements and 1,000,000 comments (both made by bench/scale_data.py).
+Writes docs/scale.md.
 
     .venv/bin/python bench/scale.py --small postgres://…/scale_small --large postgres://…/scale_big
 
@@ -116,8 +116,8 @@ def fill(database_url, statements, comments):
     if not has_data:
         subprocess.run(
             [
-                *manage,
-                "generate_scale_data",
+                sys.executable,
+                str(ROOT / "bench" / "scale_data.py"),
                 "--statements",
                 str(statements),
                 "--comments",
@@ -190,6 +190,7 @@ next page.
 Machine: {os.cpu_count()} cores, {cpu}; Python {platform.python_version()};
 measured {date.today().isoformat()}. Reproduce with
 `.venv/bin/python bench/scale.py --small postgres://…/scale_small --large postgres://…/scale_big`.
+(empty databases are migrated and filled first by `bench/scale_data.py`).
 """
     (ROOT / "docs" / "scale.md").write_text(report)
     print(report)

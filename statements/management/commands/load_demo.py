@@ -56,7 +56,7 @@ class Command(BaseCommand):
             )
             for username, password in result.new_passwords.items():
                 self.stdout.write(f"  {username:<10} password: {password}")
-            self.stdout.write(f"Log in at {demo.ADMIN_URL}")
+            self.stdout.write(f"Log in at {demo.admin_url()}")
         self.explain_existing_accounts(result.existing_accounts)
 
     def explain_existing_accounts(self, usernames):
@@ -65,5 +65,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Staff accounts already exist ({names}); their passwords are unchanged. "
                 f"To set a new one: DEBUG=1 .venv/bin/python manage.py changepassword "
-                f"{usernames[0]}; then log in at {demo.ADMIN_URL}"
+                f"{usernames[0]}; then log in at {demo.admin_url()}"
             )

@@ -1,12 +1,12 @@
-"""The command that makes a large data set for the scale benchmark."""
+"""bench/scale_data.py: the large data set of the scale benchmark."""
 
 import re
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from bench.scale_data import AlreadyLoaded, generate
 from comments.models import Comment
 from statements.models import Statement
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_generates_published_statements_with_counted_comments(settings):
     settings.PAGE_CACHE_SECONDS = 0
-    call_command("generate_scale_data", statements=30, comments=300, batch=10, stdout=None)
+    generate(statements=30, comments=300, batch=10)
 
     assert Statement.objects.published().filter(slug__startswith="scale-").count() == 30
     assert Comment.objects.count() == 300
@@ -31,6 +31,6 @@ def test_generates_published_statements_with_counted_comments(settings):
 
 
 def test_refuses_to_load_twice():
-    call_command("generate_scale_data", statements=2, comments=2, stdout=None)
-    with pytest.raises(CommandError):
-        call_command("generate_scale_data", statements=2, comments=2, stdout=None)
+    generate(statements=2, comments=2)
+    with pytest.raises(AlreadyLoaded):
+        generate(statements=2, comments=2)
