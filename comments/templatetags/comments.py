@@ -37,5 +37,6 @@ def comment_section(context, statement):
         "own_pending_count": sum(1 for c in comments if c.status != Comment.Status.APPROVED),
         "form": form,
         "comments_open": is_open,
+        "page_cacheable": context.get("page_cacheable", False),
         "messages": context.get("messages"),
     }
