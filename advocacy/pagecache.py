@@ -147,8 +147,7 @@ def serve_cached(request, tags, render):
     The tag versions are read *before* rendering: content changed meanwhile
     makes the stored page stale at once instead of hiding the change.
     """
-    request.page_cacheable = is_cacheable_request(request)
-    if not request.page_cacheable:
+    if not is_cacheable_request(request):
         response = render()
         patch_cache_control(response, private=True)
         return response

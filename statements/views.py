@@ -12,7 +12,7 @@ from django.views.generic import (
     YearArchiveView,
 )
 
-from advocacy.pagecache import CachedPageMixin
+from advocacy.pagecache import CachedPageMixin, is_cacheable_request
 
 from . import invalidation as tags
 from .models import Organization, Statement, Topic
@@ -108,6 +108,8 @@ class StatementPageMixin:
                 statement.featured_image.display_url
             )
         context.update(statement.page_relations())
+        # A page the cache may share carries no CSRF token (it would be one visitor's).
+        context["page_cacheable"] = is_cacheable_request(self.request)
         return context
 
     def render_to_response(self, context, **kwargs):

@@ -227,3 +227,21 @@ def test_editor_publishes_a_statement_a_visitor_reads_it(browsing, editor_accoun
         f"{browsing.base_url}{statement_path}"
     )
     assert not browsing.foreign_requests(labels={"visitor"})
+
+
+def test_copy_link_shows_only_with_javascript_and_copies(browsing, discussed_statement):
+    # Without JavaScript the button could do nothing: the address field is the way.
+    plain = browsing.new_page("visitor", java_script_enabled=False)
+    plain.goto(discussed_statement.url)
+    expect(plain.get_by_label("Link to this statement")).to_be_visible()
+    expect(plain.locator(".share__copy")).to_be_hidden()
+
+    scripted = browsing.new_page("visitor", permissions=["clipboard-read", "clipboard-write"])
+    scripted.goto(discussed_statement.url)
+    button = scripted.get_by_role("button", name="Copy link")
+    expect(button).to_be_visible()
+    button.click()
+    expect(scripted.locator(".share__copy")).to_have_text("Link copied")
+    assert scripted.evaluate("navigator.clipboard.readText()") == (
+        f"{browsing.base_url}{discussed_statement.url}"
+    )

@@ -240,6 +240,18 @@ def test_the_count_follows_moderation(statement):
     assert heading(page(statement)) == "No responses yet"
 
 
+def test_a_visitors_own_pending_comment_is_not_under_no_responses_yet(client, statement):
+    # The visitor just posted: their comment is listed for them, awaiting moderation.
+    response = post_comment(client, statement)
+    assert response.status_code == 303
+    html = page(statement, client)
+    assert "awaiting moderation" in html
+    assert heading(html) == "Your comment"
+    assert "No responses yet" not in html
+    # Everyone else still sees an empty discussion.
+    assert heading(page(statement)) == "No responses yet"
+
+
 def test_the_count_shows_in_lists(statement):
     make_comment(statement)
     make_comment(statement)

@@ -126,7 +126,9 @@ def test_good_post_redirects_to_the_new_comment_awaiting_moderation(client, stat
     assert AWAITING in page.content.decode()
     assert f'id="comment-{comment.pk}"' in page.content.decode()
     assert "The permit must be withdrawn." in text
-    assert "No responses yet" in text  # a pending comment is not counted
+    # A pending comment is not counted: the heading speaks of the visitor's own comment.
+    assert "Your comment" in text
+    assert "Response" not in text and "No responses yet" not in text
 
     stranger = Client().get(statement.get_absolute_url())
     assert "The permit must be withdrawn." not in stranger.content.decode()

@@ -211,6 +211,15 @@ def test_note_text_is_escaped_and_keeps_line_breaks(client, editor):
     assert "First line<br>Second &lt;b&gt;line&lt;/b&gt;" in html
 
 
+def test_a_credit_written_with_its_tilde_shows_one(client):
+    # Sites copying the reference page write the credit as "~© Reuters".
+    image = factories.make_image(alt_text="A harbour at dawn", credit="~© Reuters")
+    statement = factories.make_published("A statement with a credit", featured_image=image)
+    text = main_text(client.get(statement.get_absolute_url()).content)
+    assert "Featured Image: Credit ~© Reuters" in text
+    assert "~~" not in text
+
+
 def test_share_links_point_at_the_statement(client, page_statement):
     statement, _, _ = page_statement
     html = client.get(statement.get_absolute_url()).content
