@@ -4,7 +4,7 @@ Every cached page names the tags it depends on ("statement:<slug>", "home",
 "topic:<slug>", …). A tag's version is a random token kept in the cache; a
 page is stored with the versions its tags had *before* it was rendered and is
 served only while they are unchanged. Changing content bumps just the tags it
-touches (statements.invalidation), so one approved comment refreshes its
+touches (statements.pages), so one approved comment refreshes its
 statement and the lists that count it, and nothing else.
 
 Scheduled content appears on time with no save and no cron job: the cache

@@ -10,8 +10,11 @@ the site as it was before a statement came due.
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Max, Min, Q
 from django.utils import timezone
+
+from advocacy import pagecache
 
 from .models import Statement
 
@@ -40,3 +43,13 @@ def page_cache_schedule():
 
 # A page is stored when it has been rendered: allow for the time that takes.
 PAGE_RENDER_MARGIN_SECONDS = 60
+
+
+def statement_changed():
+    """A statement was saved or deleted: its publish time may have changed.
+
+    The page cache reads the schedule again now (as a bound that a rollback
+    cannot make late) and exactly once the change is committed.
+    """
+    pagecache.schedule_changed(committed=False)
+    transaction.on_commit(lambda: pagecache.schedule_changed(committed=True))

@@ -457,3 +457,21 @@ def test_hits_are_served_when_the_schedule_cannot_be_read_again(
 
 def database_down():
     raise ConnectionError("the database went away")
+
+
+def test_clearing_a_topic_from_its_side_refreshes_its_statements_pages(statement):
+    url, topic = statement.get_absolute_url(), statement.topics.first()
+    assert f'href="{topic.get_absolute_url()}"' in Client().get(url).content.decode()
+    topic.statements.clear()
+    assert f'href="{topic.get_absolute_url()}"' not in Client().get(url).content.decode()
+    assert statement.title not in Client().get(topic.get_absolute_url()).content.decode()
+
+
+def test_deleting_a_topic_refreshes_its_statements_pages(statement):
+    url, topic = statement.get_absolute_url(), statement.topics.first()
+    feed = reverse("statements:feed-atom")
+    assert f'href="{topic.get_absolute_url()}"' in Client().get(url).content.decode()
+    assert 'term="Housing"' in Client().get(feed).content.decode()
+    topic.delete()
+    assert f'href="{topic.get_absolute_url()}"' not in Client().get(url).content.decode()
+    assert 'term="Housing"' not in Client().get(feed).content.decode()
