@@ -240,12 +240,14 @@ def _store(key, versions, rendered_at, response):
 
 
 def _cached_response(request):
-    """The stored page for this request if every tag it depends on is unchanged."""
+    """The stored page for this request, if every tag it depends on is unchanged
+    and no scheduled publication came due after it was rendered."""
     key = _page_key(request)
     cache = _cache()
     found = cache.get_many([key, SCHEDULE_KEY])  # one round trip for both
     stored = found.get(key)
-    if not stored or _published_since(found.get(SCHEDULE_KEY), stored["rendered_at"]):
+    # Pages stored before rendered_at was recorded count as rendered at 0.
+    if not stored or _published_since(found.get(SCHEDULE_KEY), stored.get("rendered_at", 0)):
         return None
     versions = stored["versions"]
     current = cache.get_many([_tag_key(tag) for tag in versions])
