@@ -4,12 +4,15 @@ Every cached page names the tags it depends on ("statement:<slug>", "home",
 "topic:<slug>", …). A tag's version is a random token kept in the cache; a
 page is stored with the versions its tags had *before* it was rendered and is
 served only while they are unchanged. Changing content bumps just the tags it
-touches (statements.invalidation), so one approved comment refreshes its
+touches (statements.pages), so one approved comment refreshes its
 statement and the lists that count it, and nothing else.
 
-Pages are stored at most PAGE_CACHE_SECONDS, and never past the moment the
-next scheduled statement comes due, so it appears on time with no save and
-no cron job.
+Scheduled content appears on time with no save and no cron job: the cache
+keeps the publication schedule (PAGE_CACHE_SCHEDULE names the function that
+reads it from the database), each stored page records when it was rendered,
+and a page rendered before a scheduled publication came due is never served
+after it, however long it was stored for. Pages are stored at most
+PAGE_CACHE_SECONDS, and never past the next due time.
 
 Hits are answered by PageCacheMiddleware, early in the middleware stack: a
 viral page costs a cache read and the tag check, not sessions, CSRF, auth,
@@ -34,12 +37,13 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
 TAG_PREFIX = "page-tag:"
 PAGE_PREFIX = "page:"
-NEXT_DUE_KEY = "page-next-due"
+SCHEDULE_KEY = "page-schedule"
 PROVISIONAL_DUE_SECONDS = 60
 _UNCACHEABLE_HEADERS = {"set-cookie"}
 
@@ -93,51 +97,91 @@ def _page_key(request):
     return PAGE_PREFIX + hashlib.sha256(request.get_full_path().encode()).hexdigest()
 
 
-def _next_due_from_database():
-    from statements.models import Statement
+# -- the publication schedule --------------------------------------------------------
+#
+# Kept in the cache as (last due, next due, checked at), POSIX timestamps:
+# the latest scheduled publication that has come due (0: none that matters),
+# the next one to come due (0: none) and when the database was read. A page
+# rendered before a publication came due is stale from that moment on.
 
-    first = (
-        Statement.objects.scheduled().order_by("publish_at").values_list("publish_at", flat=True)
-    )[:1]
-    return first[0].timestamp() if first else 0  # 0: nothing scheduled
+
+def _schedule_from_source():
+    last_due, next_due = import_string(settings.PAGE_CACHE_SCHEDULE)()
+    return (
+        last_due.timestamp() if last_due else 0,
+        next_due.timestamp() if next_due else 0,
+        time.time(),
+    )
+
+
+def _must_reread(schedule, now):
+    if schedule is None:
+        return True
+    _, next_due, checked_at = schedule
+    # Also every PAGE_CACHE_SECONDS: a schedule changed without a save (an
+    # UPDATE by hand, a raw load) is noticed as late as a tag would expire.
+    return (next_due and next_due <= now) or checked_at + settings.PAGE_CACHE_SECONDS <= now
+
+
+def _known_schedule():
+    """The schedule as cached, read from the database again once its next due time has passed.
+
+    Only pages being rendered read it this way, never cache hits: a database
+    that is down costs the storing of a page, not the serving of stored ones.
+    """
+    cache = _cache()
+    schedule = cache.get(SCHEDULE_KEY)
+    if _must_reread(schedule, time.time()):
+        schedule = _schedule_from_source()
+        cache.set(SCHEDULE_KEY, schedule, timeout=None)
+    return schedule
+
+
+def _published_since(schedule, rendered_at):
+    """Did a scheduled publication come due after a page was rendered at `rendered_at`?
+
+    A page whose schedule is unknown (evicted) is treated as stale. A next due
+    time that has passed counts as a publication before anyone re-reads the
+    database, so a hit needs no query to know.
+    """
+    if schedule is None:
+        return True
+    last_due, next_due, _ = schedule
+    return last_due > rendered_at or bool(next_due and rendered_at < next_due <= time.time())
 
 
 def _seconds_until_next_due():
-    """Seconds until the next scheduled statement comes due, or None if none is.
-
-    Kept in the cache (see schedule_changed), so storing a page costs no query;
-    read from the database again once that moment has passed.
-    """
-    cache = _cache()
-    now = time.time()
-    due = cache.get(NEXT_DUE_KEY)
-    if due is None or (due and due <= now):
-        due = _next_due_from_database()
-        cache.set(NEXT_DUE_KEY, due, timeout=settings.PAGE_CACHE_SECONDS or None)
-    if not due:
+    """Seconds until the next scheduled publication comes due, or None if none is."""
+    _, next_due, _ = _known_schedule()
+    if not next_due:
         return None
-    return max(1, int(due - now) + 1)
+    return max(1, int(next_due - time.time()) + 1)
 
 
 def schedule_changed(*, committed):
-    """A statement was saved or deleted: read the next due time again.
+    """Content was saved or deleted: read the schedule again.
 
     Inside the transaction (committed=False) the read sees changes that may
-    still be rolled back, so it is kept only as an early bound: never later
-    than what was known, nor more than a minute ahead. After the commit it is
-    exact. Either way pages are never kept past a statement's publish time.
+    still be rolled back, so it is kept only as an early bound: the next due
+    time never later than what was known, nor more than a minute ahead, and
+    the last one never earlier (a too early next due time or a too late last
+    one only costs pages a render). After the commit it is exact.
     """
     try:
         cache = _cache()
-        due = _next_due_from_database()
+        last_due, next_due, checked_at = _schedule_from_source()
         if not committed:
-            bounds = [time.time() + PROVISIONAL_DUE_SECONDS]
-            known = cache.get(NEXT_DUE_KEY)
-            bounds += [value for value in (known, due) if value]
-            due = min(bounds)
-        cache.set(NEXT_DUE_KEY, due, timeout=settings.PAGE_CACHE_SECONDS or None)
+            known = cache.get(SCHEDULE_KEY) or (0, 0, 0)
+            bounds = [checked_at + PROVISIONAL_DUE_SECONDS]
+            bounds += [value for value in (known[1], next_due) if value]
+            next_due = min(bounds)
+            last_due = max(last_due, known[0])
+        cache.set(SCHEDULE_KEY, (last_due, next_due, checked_at), timeout=None)
     except Exception:
-        logger.exception("Could not update the next scheduled time of the page cache")
+        logger.exception("Could not update the publication schedule of the page cache")
+
+
+# -- rendering, storing and serving pages ------------------------------------------------
 
 
 def serve_cached(request, tags, render):
@@ -151,6 +195,9 @@ def serve_cached(request, tags, render):
         response = render()
         patch_cache_control(response, private=True)
         return response
+    # Before the tags and the content are read: what came due while this page
+    # was rendered may be missing from it.
+    rendered_at = time.time()
     try:
         versions = current_versions(tags)
     except Exception as exc:
@@ -162,10 +209,11 @@ def serve_cached(request, tags, render):
         response = response.render()
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
     request.page_cache_versions = versions
+    request.page_cache_rendered_at = rendered_at
     return response
 
 
-def _store(key, versions, response):
+def _store(key, versions, rendered_at, response):
     headers = [
         (name, value)
         for name, value in response.items()
@@ -173,12 +221,13 @@ def _store(key, versions, response):
     ]
     entry = {
         "versions": versions,
+        "rendered_at": rendered_at,
         "status": response.status_code,
         "headers": headers,
         "content": response.content,
     }
     try:
-        # The next due time is read from the cache too: both inside the try,
+        # The schedule is read from the cache (or the database) too: inside the try,
         # so a cache that fails mid-request costs the page its storing only.
         timeout = settings.PAGE_CACHE_SECONDS
         until_due = _seconds_until_next_due()
@@ -190,11 +239,14 @@ def _store(key, versions, response):
 
 
 def _cached_response(request):
-    """The stored page for this request if every tag it depends on is unchanged."""
+    """The stored page for this request, if every tag it depends on is unchanged
+    and no scheduled publication came due after it was rendered."""
     key = _page_key(request)
     cache = _cache()
-    stored = cache.get(key)
-    if not stored:
+    found = cache.get_many([key, SCHEDULE_KEY])  # one round trip for both
+    stored = found.get(key)
+    # Pages stored before rendered_at was recorded count as rendered at 0.
+    if not stored or _published_since(found.get(SCHEDULE_KEY), stored.get("rendered_at", 0)):
         return None
     versions = stored["versions"]
     current = cache.get_many([_tag_key(tag) for tag in versions])
@@ -231,7 +283,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         versions = getattr(request, "page_cache_versions", None)
         if versions is not None and response.status_code == 200 and not response.streaming:
-            _store(_page_key(request), versions, response)
+            _store(_page_key(request), versions, request.page_cache_rendered_at, response)
         return response
 
 

@@ -199,6 +199,8 @@ CACHES = {
 # Whole public pages for anonymous visitors (advocacy.pagecache); 0 turns it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_ALIAS = "default"
+# What the page cache asks for the publication schedule: () -> (last due, next due).
+PAGE_CACHE_SCHEDULE = "statements.schedule.page_cache_schedule"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -2,16 +2,13 @@ import re
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
-from advocacy.pagecache import cached_page
 from advocacy.two_factor import require_two_factor
-from statements.invalidation import SITEMAP
-from statements.sitemaps import sitemaps
+from statements.sitemaps import sitemap_view
 
 if settings.STAFF_TWO_FACTOR:
     require_two_factor(admin.site)
@@ -20,12 +17,7 @@ admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
     path(settings.ADMIN_URL_PATH, admin.site.urls),
-    path(
-        "sitemap.xml",
-        cached_page([SITEMAP])(sitemap),
-        {"sitemaps": sitemaps},
-        name="sitemap",
-    ),
+    path("sitemap.xml", sitemap_view, name="sitemap"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

@@ -13,8 +13,8 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from statements.invalidation import statements_changed
 from statements.models import Statement
+from statements.pages import statements_changed
 
 from .models import Comment
 

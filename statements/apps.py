@@ -6,4 +6,4 @@ class StatementsConfig(AppConfig):
     verbose_name = "Statements"
 
     def ready(self):
-        from . import invalidation, signals  # noqa: F401 - connects the receivers
+        from . import signals  # noqa: F401 - connects the receivers

@@ -22,7 +22,6 @@ from .images import (
     reencode,
     validate_image_file,
 )
-from .rendering import body_as_text, render_body
 from .sanitize import sanitize_html
 
 
@@ -351,7 +350,8 @@ class Statement(models.Model):
     )
     # The body as the public page shows it (figures expanded) and as plain text
     # for search, both derived on save; body_images records which library
-    # images the body shows, so editing an image re-renders those statements.
+    # images the body shows, so editing an image re-renders those statements
+    # (statements.derived keeps all of these true).
     body_html = models.TextField(editable=False, blank=True)
     body_text = models.TextField(editable=False, blank=True)
     # PostgreSQL only (GIN-indexed there); always empty on SQLite.
@@ -361,7 +361,7 @@ class Statement(models.Model):
     )
     topics = models.ManyToManyField(Topic, related_name="statements", blank=True)
     # The organizations' and topics' names and slugs as its pages show them
-    # (statements.labels keeps them in step with the links).
+    # (statements.derived keeps them in step with the links).
     labels = models.JSONField(default=dict, blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     publish_at = models.DateTimeField(
@@ -416,32 +416,17 @@ class Statement(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(
-                Statement, self.title, exclude_pk=self.pk, fallback="statement"
-            )
-        # Also sanitize here: the demo loader, shell and data imports bypass the form.
-        self.body = sanitize_html(self.body)
-        images = self.render_body()
-        update_fields = kwargs.get("update_fields")
+        # Imported here: statements.derived works on this model.
+        from .derived import statement_saved, statement_saving
+
+        images, update_fields = statement_saving(self, kwargs.get("update_fields"))
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "body", "body_html", "body_text"}
+            kwargs["update_fields"] = update_fields
         super().save(*args, **kwargs)
-        self.body_images.set(images)
-        self.update_search_vector()
+        statement_saved(self, images)
 
     def get_absolute_url(self):
         return reverse("statements:detail", kwargs={"slug": self.slug})
-
-    def update_search_vector(self):
-        if connections[self._state.db or "default"].vendor == "postgresql":
-            Statement.objects.filter(pk=self.pk).update(search_vector=search_vector())
-
-    def render_body(self):
-        """Derive body_html and body_text from body; return the library images it shows."""
-        self.body_html, images = render_body(self.body)
-        self.body_text = body_as_text(self.body)
-        return images
 
     @property
     def is_published(self):

@@ -1,7 +1,11 @@
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
 from django.urls import reverse
 
+from advocacy.pagecache import cached_page
+
 from .models import Organization, Statement, Topic
+from .pages import tags_for_sitemap
 
 
 class StatementSitemap(Sitemap):
@@ -45,3 +49,9 @@ sitemaps = {
     "topics": TopicSitemap,
     "organizations": OrganizationSitemap,
 }
+
+
+@cached_page(tags_for_sitemap)
+def sitemap_view(request):
+    """/sitemap.xml, cached as statements.pages says."""
+    return sitemap(request, sitemaps=sitemaps)

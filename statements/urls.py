@@ -3,7 +3,7 @@ from django.urls import path
 from advocacy.pagecache import cached_page
 
 from . import feeds, views
-from .invalidation import FEED, topic_tag
+from .pages import tags_for_feed, tags_for_topic
 
 app_name = "statements"
 
@@ -13,12 +13,12 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.TopicView.as_view(), name="topic"),
     path(
         "topics/<slug:slug>/feed/rss/",
-        cached_page(lambda slug: [topic_tag(slug)])(feeds.TopicFeed()),
+        cached_page(tags_for_topic)(feeds.TopicFeed()),
         name="topic-feed-rss",
     ),
     path(
         "topics/<slug:slug>/feed/atom/",
-        cached_page(lambda slug: [topic_tag(slug)])(feeds.TopicAtomFeed()),
+        cached_page(tags_for_topic)(feeds.TopicAtomFeed()),
         name="topic-feed-atom",
     ),
     path("organizations/<slug:slug>/", views.OrganizationView.as_view(), name="organization"),
@@ -26,6 +26,10 @@ urlpatterns = [
     path("archive/<int:year>/", views.YearArchive.as_view(), name="archive-year"),
     path("archive/<int:year>/<int:month>/", views.MonthArchive.as_view(), name="archive-month"),
     path("search/", views.SearchView.as_view(), name="search"),
-    path("feed/rss/", cached_page([FEED])(feeds.LatestStatementsFeed()), name="feed-rss"),
-    path("feed/atom/", cached_page([FEED])(feeds.LatestStatementsAtomFeed()), name="feed-atom"),
+    path("feed/rss/", cached_page(tags_for_feed)(feeds.LatestStatementsFeed()), name="feed-rss"),
+    path(
+        "feed/atom/",
+        cached_page(tags_for_feed)(feeds.LatestStatementsAtomFeed()),
+        name="feed-atom",
+    ),
 ]

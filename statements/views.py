@@ -14,7 +14,7 @@ from django.views.generic import (
 
 from advocacy.pagecache import CachedPageMixin, is_cacheable_request
 
-from . import invalidation as tags
+from . import pages
 from .models import Organization, Statement, Topic
 
 SEARCH_MAX_LENGTH = 200
@@ -84,7 +84,7 @@ class HomeView(CachedPageMixin, PublicStatementsMixin, ListView):
     template_name = "statements/statement_list.html"
 
     def get_cache_tags(self):
-        return [tags.HOME]
+        return pages.tags_for_home()
 
 
 class StatementPageMixin:
@@ -122,7 +122,7 @@ class StatementPageMixin:
 
 class StatementDetailView(CachedPageMixin, StatementPageMixin, DetailView):
     def get_cache_tags(self):
-        return [tags.statement_tag(self.kwargs["slug"])]
+        return pages.tags_for_statement(self.kwargs["slug"])
 
     def can_preview(self):
         return self.request.user.has_perm("statements.change_statement")
@@ -138,7 +138,7 @@ class TopicView(CachedPageMixin, PublicStatementsMixin, ListView):
     template_name = "statements/topic_detail.html"
 
     def get_cache_tags(self):
-        return [tags.topic_tag(self.kwargs["slug"])]
+        return pages.tags_for_topic(self.kwargs["slug"])
 
     def get_queryset(self):
         self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
@@ -152,7 +152,7 @@ class OrganizationView(CachedPageMixin, PublicStatementsMixin, ListView):
     template_name = "statements/organization_detail.html"
 
     def get_cache_tags(self):
-        return [tags.organization_tag(self.kwargs["slug"])]
+        return pages.tags_for_organization(self.kwargs["slug"])
 
     def get_queryset(self):
         self.organization = get_object_or_404(Organization, slug=self.kwargs["slug"])
@@ -166,7 +166,7 @@ class ArchiveIndex(CachedPageMixin, PublicStatementsMixin, ArchiveIndexView):
     date_list_period = "month"
 
     def get_cache_tags(self):
-        return [tags.ARCHIVE]
+        return pages.tags_for_archive()
 
     allow_empty = True
     paginate_by = None
@@ -216,7 +216,7 @@ class YearArchive(CachedPageMixin, LeanArchiveMixin, PublicStatementsMixin, Year
     make_object_list = True
 
     def get_cache_tags(self):
-        return [tags.year_tag(self.kwargs["year"])]
+        return pages.tags_for_year(self.kwargs["year"])
 
     def get_year(self):
         year = super().get_year()
@@ -229,7 +229,7 @@ class MonthArchive(CachedPageMixin, LeanArchiveMixin, PublicStatementsMixin, Mon
     month_format = "%m"
 
     def get_cache_tags(self):
-        return [tags.month_tag(self.kwargs["year"], self.kwargs["month"])]
+        return pages.tags_for_month(self.kwargs["year"], self.kwargs["month"])
 
     def get_year(self):
         year = super().get_year()

@@ -3,6 +3,7 @@
 import re
 import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from captcha.models import CaptchaStore
@@ -318,3 +319,159 @@ def test_a_cache_that_fails_while_a_page_is_stored_still_serves_the_page(stateme
     response = Client().get(statement.get_absolute_url())
     assert response.status_code == 200
     assert statement.title in response.content.decode()
+
+
+# -- the publication schedule ----------------------------------------------------------
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Moves the site's time forward: the database's "now" and the page cache's.
+
+    The cache backend keeps real time, so a stored page is not dropped by its
+    own expiry here: only the page cache's check of when the page was rendered
+    against the schedule can make it stale.
+    """
+
+    class Clock:
+        offset = timedelta(0)
+
+        def advance(self, seconds):
+            self.offset += timedelta(seconds=seconds)
+
+    moved = Clock()
+    real_now, real_time = timezone.now, time.time
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + moved.offset)
+    monkeypatch.setattr(
+        pagecache, "time", SimpleNamespace(time=lambda: real_time() + moved.offset.total_seconds())
+    )
+    return moved
+
+
+def schedule_pages(topic):
+    """Every public page that lists a statement of `topic`, due now, and where it links it."""
+    now = timezone.now()
+    return {
+        "home": reverse("statements:home"),
+        "topic": topic.get_absolute_url(),
+        "organization": reverse("statements:organization", args=["tenants-union"]),
+        "year": reverse("statements:archive-year", args=[now.year]),
+        "month": reverse("statements:archive-month", args=[now.year, now.month]),
+        "archive": reverse("statements:archive"),
+        "rss": reverse("statements:feed-rss"),
+        "atom": reverse("statements:feed-atom"),
+        "topic rss": reverse("statements:topic-feed-rss", args=[topic.slug]),
+        "topic atom": reverse("statements:topic-feed-atom", args=[topic.slug]),
+        "sitemap": reverse("sitemap"),
+    }
+
+
+def shows(name, content, due):
+    if name == "archive":  # the index lists months: the due statement's month is new
+        month = reverse(
+            "statements:archive-month", args=[due.publish_at.year, due.publish_at.month]
+        )
+        return f'href="{month}"' in content
+    if name == "sitemap":
+        return due.get_absolute_url() in content
+    return due.title in content
+
+
+@pytest.mark.parametrize("stored", ["before it was scheduled", "after it was scheduled"])
+def test_no_cached_page_outlives_a_scheduled_publication(stored, clock, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    topic = factories.make_topic("Housing")
+    union = factories.make_organization("Tenants Union")
+    # 40 days old: in an earlier month, so the archive index gains this month.
+    older = factories.make_published("Rent freeze now", topics=[topic], days_ago=40)
+    older.organizations.set([union])
+    pages = {**schedule_pages(topic), "neighbour": older.get_absolute_url()}
+
+    def schedule():
+        return factories.make_scheduled(
+            "Housing is a right",
+            publish_at=timezone.now() + timedelta(seconds=75),
+            topics=[topic],
+            organizations=[union],
+        )
+
+    if stored == "before it was scheduled":
+        for url in pages.values():
+            get(Client(), url)
+        due = schedule()
+    else:
+        due = schedule()
+        for url in pages.values():
+            get(Client(), url)
+    for name, url in pages.items():
+        response, queries = get(Client(), url)
+        if response.status_code == 404:
+            # This month (or year) has nothing published yet: a 404 is never stored.
+            assert name in ("month", "year"), name
+            continue
+        assert queries == 0, name
+        assert not shows(name, response.content.decode(), due), name
+
+    clock.advance(80)
+
+    for name, url in pages.items():
+        response = Client().get(url)
+        assert response.status_code == 200, name
+        assert shows(name, response.content.decode(), due), name
+
+
+def test_a_hit_costs_one_cache_round_trip_for_the_page_and_one_for_its_tags(
+    statement, monkeypatch
+):
+    url = statement.get_absolute_url()
+    get(Client(), url)
+    real = pagecache._cache()
+    calls = []
+
+    class Counting:
+        def __getattr__(self, name):
+            calls.append(name)
+            return getattr(real, name)
+
+    monkeypatch.setattr(pagecache, "_cache", Counting)
+    response, queries = get(Client(), url)
+    assert (response.status_code, queries) == (200, 0)
+    assert calls == ["get_many", "get_many"]
+
+
+def test_hits_are_served_when_the_schedule_cannot_be_read_again(
+    clock, settings, django_capture_on_commit_callbacks
+):
+    """The database is down: pages already stored are still served, even past a re-read."""
+    settings.PAGE_CACHE_SECONDS = 600
+    with django_capture_on_commit_callbacks(execute=True):
+        statement = factories.make_published("Rent freeze now")
+    url = statement.get_absolute_url()
+    get(Client(), url)
+    settings.PAGE_CACHE_SCHEDULE = "tests.performance.test_page_cache.database_down"
+    clock.advance(120)
+    response, queries = get(Client(), url)
+    assert (response.status_code, queries) == (200, 0)
+    assert statement.title in response.content.decode()
+
+
+def database_down():
+    raise ConnectionError("the database went away")
+
+
+def test_clearing_a_topic_from_its_side_refreshes_its_statements_pages(statement):
+    url, topic = statement.get_absolute_url(), statement.topics.first()
+    assert f'href="{topic.get_absolute_url()}"' in Client().get(url).content.decode()
+    topic.statements.clear()
+    assert f'href="{topic.get_absolute_url()}"' not in Client().get(url).content.decode()
+    assert statement.title not in Client().get(topic.get_absolute_url()).content.decode()
+
+
+def test_deleting_a_topic_refreshes_its_statements_pages(statement):
+    url, topic = statement.get_absolute_url(), statement.topics.first()
+    feed = reverse("statements:feed-atom")
+    assert f'href="{topic.get_absolute_url()}"' in Client().get(url).content.decode()
+    assert 'term="Housing"' in Client().get(feed).content.decode()
+    topic.delete()
+    assert f'href="{topic.get_absolute_url()}"' not in Client().get(url).content.decode()
+    assert 'term="Housing"' not in Client().get(feed).content.decode()

@@ -1,0 +1,192 @@
+"""Which public pages depend on which content: the page cache's tags, in one place.
+
+Every cached page names its tags here (tags_for_*: the views, feeds and the
+sitemap URL call them), and every change to content asks here which tags it
+touches (statements_changed and the other *_changed functions: the model
+receivers in statements.signals and comments.moderation call them).
+
+A published statement shows on its own page, its neighbours' previous/next
+links, the home page, its topics' and organizations' pages (and topic feeds),
+its year and month archives, the archive index, the feeds and the sitemap.
+Those pages' tags are bumped, after the transaction commits, when the
+statement (or what it shows) changes — before and after the change, so a
+statement that leaves a topic also leaves that topic's page. Drafts and
+scheduled statements show nowhere, so changing them touches nothing: a
+scheduled statement reaches the pages by the page cache's schedule
+(statements.schedule), not by a tag.
+"""
+
+from django.db import transaction
+
+from advocacy.pagecache import invalidate
+
+from .models import Organization, Statement, Topic
+
+HOME, FEED, SITEMAP, ARCHIVE = "home", "feed", "sitemap", "archive"
+
+
+def statement_tag(slug):
+    return f"statement:{slug}"
+
+
+def topic_tag(slug):
+    return f"topic:{slug}"
+
+
+def organization_tag(slug):
+    return f"organization:{slug}"
+
+
+def year_tag(year):
+    return f"archive:{year}"
+
+
+def month_tag(year, month):
+    return f"archive:{year}-{month:02d}"
+
+
+# -- what each page depends on (computed from the URL alone, before rendering) ----------
+
+
+def tags_for_home():
+    return [HOME]
+
+
+def tags_for_statement(slug):
+    """Its page: the statement, its notes, comments and neighbours' links."""
+    return [statement_tag(slug)]
+
+
+def tags_for_topic(slug):
+    """The topic's page and its feeds."""
+    return [topic_tag(slug)]
+
+
+def tags_for_organization(slug):
+    return [organization_tag(slug)]
+
+
+def tags_for_archive():
+    return [ARCHIVE]
+
+
+def tags_for_year(year):
+    return [year_tag(year)]
+
+
+def tags_for_month(year, month):
+    return [month_tag(year, month)]
+
+
+def tags_for_feed():
+    return [FEED]
+
+
+def tags_for_sitemap():
+    return [SITEMAP]
+
+
+# -- which pages a change touches ----------------------------------------------------
+
+
+def _date_tags(publish_at):
+    return {year_tag(publish_at.year), month_tag(publish_at.year, publish_at.month)}
+
+
+def visible_tags(statement_ids, *, listing_only=False):
+    """Tags of every page that shows these statements now (none for unpublished ones).
+
+    listing_only: the pages that list them (for a changed comment count),
+    without feeds, sitemap and neighbours.
+    """
+    rows = list(
+        Statement.objects.published()
+        .filter(pk__in=statement_ids)
+        .with_neighbours()
+        .values_list("pk", "slug", "publish_at", "previous_slug", "next_slug")
+    )
+    if not rows:
+        return set()
+    tags = {HOME}
+    for _, slug, publish_at, previous_slug, next_slug in rows:
+        tags |= {statement_tag(slug), *_date_tags(publish_at)}
+        if not listing_only:
+            tags |= {statement_tag(previous_slug), statement_tag(next_slug)}
+    if not listing_only:
+        tags |= {FEED, SITEMAP, ARCHIVE}
+    ids = [row[0] for row in rows]
+    tags |= {
+        topic_tag(slug)
+        for slug in Topic.objects.filter(statements__in=ids).values_list("slug", flat=True)
+    }
+    tags |= {
+        organization_tag(slug)
+        for slug in Organization.objects.filter(statements__in=ids).values_list("slug", flat=True)
+    }
+    return {tag for tag in tags if not tag.endswith(":None")}
+
+
+def invalidate_on_commit(tags):
+    """Bump now and again after commit.
+
+    Now: pages are fresh for this transaction's own reads. After commit: a
+    request that read the first new version but rendered the old, not yet
+    committed data stored its page under a version that is stale again.
+    """
+    tags = {tag for tag in tags if tag and not tag.endswith(":None")}
+    if tags:
+        invalidate(*tags)
+        transaction.on_commit(lambda: invalidate(*tags))
+
+
+def statements_changed(statement_ids, *, listing_only=False):
+    """These statements changed (or what they show did): refresh every page showing them.
+
+    Called before a change too when it may take a statement off a page (it
+    leaves a topic, is unpublished, deleted): the pages showing it then.
+    """
+    invalidate_on_commit(visible_tags(statement_ids, listing_only=listing_only))
+
+
+def label_tag(obj):
+    """The tag of an organization's or topic's own page."""
+    return _label_tag(obj, obj.slug)
+
+
+def links_changed(statement_ids, linked):
+    """Statements joined or left these topics or organizations (`linked`)."""
+    tags = visible_tags(statement_ids)
+    if tags:
+        tags |= {label_tag(obj) for obj in linked}
+    invalidate_on_commit(tags)
+
+
+def label_saving(label):
+    """An organization or topic is about to be saved: its page at the slug it had.
+
+    Read and bumped before the save (the new slug's page is bumped after it),
+    so nothing is carried from one signal to the next.
+    """
+    if label.pk is None:
+        return
+    old_slug = type(label).objects.filter(pk=label.pk).values_list("slug", flat=True).first()
+    if old_slug and old_slug != label.slug:
+        invalidate_on_commit({_label_tag(label, old_slug)})
+
+
+def label_saved(label):
+    """An organization or topic was renamed: its page and its statements' pages."""
+    tags = {_label_tag(label, label.slug)}
+    tags |= visible_tags(list(label.statements.values_list("pk", flat=True)))
+    invalidate_on_commit(tags)
+
+
+def _label_tag(label, slug):
+    return topic_tag(slug) if isinstance(label, Topic) else organization_tag(slug)
+
+
+def note_changed(statement_id):
+    """An editor's note shows on its statement's page only."""
+    invalidate_on_commit(
+        {tag for tag in visible_tags([statement_id]) if tag.startswith("statement:")}
+    )
