@@ -1,10 +1,11 @@
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.utils.functional import lazy
 from PIL import Image as PILImage
 
+from . import images
 from .models import Image
 
 STORAGE_FAILED = (
@@ -34,16 +35,12 @@ class ImageFileField(forms.ImageField):
             return super().to_python(data)
         except ValidationError as error:
             if isinstance(error.__cause__, PILImage.DecompressionBombError):
-                raise ValidationError(
-                    "This image has far more pixels than the limit of %(side)s pixels a side "
-                    "and %(mp)s megapixels.",
-                    code="too_many_pixels",
-                    params={
-                        "side": settings.IMAGE_MAX_SIDE,
-                        "mp": f"{settings.IMAGE_MAX_PIXELS / 1_000_000:g}",
-                    },
-                ) from error.__cause__
+                raise images.far_too_many_pixels() from error.__cause__
             raise
+
+    def widget_attrs(self, widget):
+        # The browser's file picker offers the formats the library stores.
+        return {**super().widget_attrs(widget), "accept": images.ACCEPTED_MIME_TYPES}
 
 
 class ImageForm(forms.ModelForm):
@@ -51,6 +48,7 @@ class ImageForm(forms.ModelForm):
         model = Image
         fields = ["file", "alt_text", "caption", "credit", "credit_url"]
         field_classes = {"file": ImageFileField}
+        help_texts = {"file": lazy(images.describe_limits, str)()}
         formfield_callback = https_url_fields
 
     def _post_clean(self):
