@@ -5,8 +5,8 @@ from django.db import models
 from django.utils.functional import lazy
 from PIL import Image as PILImage
 
-from . import images
-from .models import Image
+from . import figures, images
+from .models import Image, Statement
 
 STORAGE_FAILED = (
     "The image could not be saved: the server's storage is full or unavailable. "
@@ -62,3 +62,17 @@ class ImageForm(forms.ModelForm):
             self.instance.store_upload(upload)
         except OSError:
             self.add_error("file", STORAGE_FAILED)
+
+
+class StatementForm(forms.ModelForm):
+    """The admin's statement form: a body shows library images only (statements.figures)."""
+
+    class Meta:
+        model = Statement
+        fields = ["body"]  # the admin adds the fields of its fieldsets
+
+    def clean_body(self):
+        # The field has already sanitized the body, dropping any image from
+        # another site; check what the editor sent, so the message can name it.
+        found = figures.check_body(self["body"].data or "")
+        return figures.normalize_addresses(self.cleaned_data["body"], found)
