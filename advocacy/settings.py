@@ -247,10 +247,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Image library uploads: larger files, pixel counts or sides are refused with a
-# form error (a decompression bomb never reaches the decoder).
+# form error (a decompression bomb never reaches the decoder). For an animation the
+# pixel limit counts all its frames together. statements/images.py reads these.
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_MB", 10) * 1024 * 1024
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_MEGAPIXELS", 50) * 1_000_000
 IMAGE_MAX_SIDE = env_int("IMAGE_MAX_SIDE", 12_000)
+IMAGE_MAX_FRAMES = env_int("IMAGE_MAX_FRAMES", 1000)
 # Django keeps uploads up to this size in memory; the image limit is checked
 # before Pillow decodes anything.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -20,6 +20,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from advocacy import roles
+
 from .models import Comment
 
 logger = logging.getLogger(__name__)
@@ -30,7 +32,7 @@ def moderator_emails():
         return list(settings.COMMENTS_MODERATOR_EMAILS)
     users = (
         get_user_model()
-        .objects.filter(is_active=True, is_staff=True, groups__name="Moderators")
+        .objects.filter(is_active=True, is_staff=True, groups__name=roles.MODERATORS)
         .exclude(email="")
     )
     return sorted(set(users.values_list("email", flat=True)))

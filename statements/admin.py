@@ -12,7 +12,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .forms import ImageForm
+from .forms import ImageForm, StatementForm
 from .models import EditorNote, Image, Organization, StaffProfile, Statement, Topic
 
 User = get_user_model()
@@ -237,6 +237,7 @@ class EditorNoteInline(StaffUserChoicesMixin, admin.StackedInline):
 
 @admin.register(Statement)
 class StatementAdmin(GuardedChangeListMixin, StaffUserChoicesMixin, admin.ModelAdmin):
+    form = StatementForm
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["title", "state_label", "publish_at", "organization_names", "view_link"]
     # Organizations are found through the search box: one more filter sidebar

@@ -1,11 +1,12 @@
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.utils.functional import lazy
 from PIL import Image as PILImage
 
-from .models import Image
+from . import figures, images
+from .models import Image, Statement
 
 STORAGE_FAILED = (
     "The image could not be saved: the server's storage is full or unavailable. "
@@ -34,16 +35,12 @@ class ImageFileField(forms.ImageField):
             return super().to_python(data)
         except ValidationError as error:
             if isinstance(error.__cause__, PILImage.DecompressionBombError):
-                raise ValidationError(
-                    "This image has far more pixels than the limit of %(side)s pixels a side "
-                    "and %(mp)s megapixels.",
-                    code="too_many_pixels",
-                    params={
-                        "side": settings.IMAGE_MAX_SIDE,
-                        "mp": f"{settings.IMAGE_MAX_PIXELS / 1_000_000:g}",
-                    },
-                ) from error.__cause__
+                raise images.far_too_many_pixels() from error.__cause__
             raise
+
+    def widget_attrs(self, widget):
+        # The browser's file picker offers the formats the library stores.
+        return {**super().widget_attrs(widget), "accept": images.ACCEPTED_MIME_TYPES}
 
 
 class ImageForm(forms.ModelForm):
@@ -51,6 +48,7 @@ class ImageForm(forms.ModelForm):
         model = Image
         fields = ["file", "alt_text", "caption", "credit", "credit_url"]
         field_classes = {"file": ImageFileField}
+        help_texts = {"file": lazy(images.describe_limits, str)()}
         formfield_callback = https_url_fields
 
     def _post_clean(self):
@@ -64,3 +62,17 @@ class ImageForm(forms.ModelForm):
             self.instance.store_upload(upload)
         except OSError:
             self.add_error("file", STORAGE_FAILED)
+
+
+class StatementForm(forms.ModelForm):
+    """The admin's statement form: a body shows library images only (statements.figures)."""
+
+    class Meta:
+        model = Statement
+        fields = ["body"]  # the admin adds the fields of its fieldsets
+
+    def clean_body(self):
+        # The field has already sanitized the body, dropping any image from
+        # another site; check what the editor sent, so the message can name it.
+        found = figures.check_body(self["body"].data or "")
+        return figures.normalize_addresses(self.cleaned_data["body"], found)

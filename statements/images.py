@@ -6,19 +6,91 @@ decoded and encoded again from its pixels, which drops EXIF, GPS, XMP, IPTC,
 maker notes and anything appended after the image data.
 """
 
+from dataclasses import dataclass
 from io import BytesIO
+from uuid import uuid4
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
-ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+# --- formats ---------------------------------------------------------------------------
 
 
-def _limit(name, default):
-    return getattr(settings, name, default)
+@dataclass(frozen=True)
+class Format:
+    name: str  # as editors read it
+    extension: str  # of every stored file in this format
+    mime_type: str
+    other_extensions: tuple = ()  # also accepted on upload
+    resized: bool = True  # smaller copies are made (not for GIF: they may be animated)
+
+
+# What the library stores, by Pillow's name for the format; the only list.
+FORMATS = {
+    "JPEG": Format("JPEG", "jpg", "image/jpeg", other_extensions=("jpeg",)),
+    "PNG": Format("PNG", "png", "image/png"),
+    "WEBP": Format("WebP", "webp", "image/webp"),
+    "GIF": Format("GIF", "gif", "image/gif", resized=False),
+}
+ACCEPTED_EXTENSIONS = [
+    ext for fmt in FORMATS.values() for ext in (fmt.extension, *fmt.other_extensions)
+]
+ACCEPTED_MIME_TYPES = ",".join(fmt.mime_type for fmt in FORMATS.values())
+# "JPEG, PNG, WebP or GIF": a technical list, the same in every language.
+FORMAT_NAMES = (
+    ", ".join(fmt.name for fmt in list(FORMATS.values())[:-1])
+    + " or "
+    + list(FORMATS.values())[-1].name
+)
+
+
+def library_name(pillow_format):
+    """A new storage name for a file in `pillow_format`, e.g. library/2026/11/<hex>.jpg.
+
+    Never derived from the uploaded name: it may carry a path, a person's name
+    or a misleading extension. The format Pillow identified decides the suffix.
+    """
+    fmt = FORMATS.get(pillow_format, FORMATS["JPEG"])
+    return f"library/{timezone.now():%Y/%m}/{uuid4().hex}.{fmt.extension}"
+
+
+def format_of(file):
+    """Pillow's name for the format of `file` (reading its header only), or None."""
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        with PILImage.open(file) as image:
+            return image.format
+    except Exception:  # not an image at all: the validators say so
+        return None
+    finally:
+        file.seek(position)
+
+
+# --- limits ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int
+    max_pixels: int  # of a still image, or of all an animation's frames together
+    max_side: int
+    max_frames: int
+
+
+def limits():
+    """The upload limits; their defaults are in advocacy/settings.py (IMAGE_MAX_*)."""
+    return Limits(
+        max_bytes=settings.IMAGE_MAX_BYTES,
+        max_pixels=settings.IMAGE_MAX_PIXELS,
+        max_side=settings.IMAGE_MAX_SIDE,
+        max_frames=settings.IMAGE_MAX_FRAMES,
+    )
 
 
 def _in_units(number, unit):
@@ -26,56 +98,117 @@ def _in_units(number, unit):
     return f"{round(number / unit, 1):g}"
 
 
+def describe_limits():
+    """The formats and limits in a sentence, for the upload field's help text."""
+    limit = limits()
+    return _(
+        "%(formats)s; at most %(mb)s MB, %(side)s pixels a side and %(mp)s megapixels "
+        "(for an animation: all its frames together, and at most %(frames)s frames)."
+    ) % {
+        "formats": FORMAT_NAMES,
+        "mb": _in_units(limit.max_bytes, 1_048_576),
+        "side": limit.max_side,
+        "mp": _in_units(limit.max_pixels, 1_000_000),
+        "frames": limit.max_frames,
+    }
+
+
+def far_too_many_pixels():
+    """The error for a file Pillow refuses to open (over twice its own pixel limit)."""
+    limit = limits()
+    return ValidationError(
+        _(
+            "This image has far more pixels than the limit of %(side)s pixels a side "
+            "and %(mp)s megapixels."
+        ),
+        code="too_many_pixels",
+        params={"side": limit.max_side, "mp": _in_units(limit.max_pixels, 1_000_000)},
+    )
+
+
+# --- validation ------------------------------------------------------------------------
+
+
 def validate_image_file(file):
-    """Refuse what is not a JPEG, PNG, WebP or GIF within our size limits."""
-    max_bytes = _limit("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
-    max_pixels = _limit("IMAGE_MAX_PIXELS", 50_000_000)
-    max_side = _limit("IMAGE_MAX_SIDE", 12_000)
-    if file.size is not None and file.size > max_bytes:
+    """Refuse what is not one of FORMATS within the limits, without decoding a giant."""
+    limit = limits()
+    if file.size is not None and file.size > limit.max_bytes:
         raise ValidationError(
-            "This file is %(size)s MB; the limit is %(limit)s MB.",
+            _("This file is %(size)s MB; the limit is %(limit)s MB."),
             code="too_large",
             params={
                 "size": _in_units(file.size, 1_048_576),
-                "limit": _in_units(max_bytes, 1_048_576),
+                "limit": _in_units(limit.max_bytes, 1_048_576),
             },
         )
     position = file.tell() if hasattr(file, "tell") else 0
     try:
         file.seek(0)
         with PILImage.open(file) as image:
-            # Opening reads only the header, so the size check comes before any
+            # Opening reads only the header, so the size checks come before any
             # pixel is decoded (a decompression bomb never expands).
-            if image.format not in ALLOWED_FORMATS:
+            if image.format not in FORMATS:
                 raise ValidationError(
-                    "Upload a JPEG, PNG, WebP or GIF image; this file is %(format)s.",
+                    _("Upload a %(formats)s image; this file is %(format)s."),
                     code="bad_format",
-                    params={"format": image.format or "not an image"},
+                    params={"formats": FORMAT_NAMES, "format": image.format or "not an image"},
                 )
-            width, height = image.size
-            if width > max_side or height > max_side or width * height > max_pixels:
-                raise ValidationError(
-                    "This image is %(width)s × %(height)s pixels; the limit is %(side)s pixels "
-                    "a side and %(mp)s megapixels.",
-                    code="too_many_pixels",
-                    params={
-                        "width": width,
-                        "height": height,
-                        "side": max_side,
-                        "mp": _in_units(max_pixels, 1_000_000),
-                    },
-                )
+            _check_pixels(image, limit)
             image.load()  # a truncated file fails here, at upload, not later
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError(
-            "This file is not a complete JPEG, PNG, WebP or GIF image.", code="invalid_image"
-        ) from exc
     except PILImage.DecompressionBombError as exc:
-        raise ValidationError("This image has too many pixels.", code="too_many_pixels") from exc
+        raise far_too_many_pixels() from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise ValidationError(
+            _("This file is not a complete %(formats)s image."),
+            code="invalid_image",
+            params={"formats": FORMAT_NAMES},
+        ) from exc
     finally:
         file.seek(position)
+
+
+def _check_pixels(image, limit):
+    width, height = image.size
+    if width > limit.max_side or height > limit.max_side or width * height > limit.max_pixels:
+        raise ValidationError(
+            _(
+                "This image is %(width)s × %(height)s pixels; the limit is %(side)s pixels "
+                "a side and %(mp)s megapixels."
+            ),
+            code="too_many_pixels",
+            params={
+                "width": width,
+                "height": height,
+                "side": limit.max_side,
+                "mp": _in_units(limit.max_pixels, 1_000_000),
+            },
+        )
+    # Every frame of an animation is decoded to the full canvas when it is
+    # re-encoded: a GIF of 20 one-pixel frames on a 3000 × 3000 canvas is a few
+    # hundred bytes and 180 megapixels of work (issue 11). Counting the frames
+    # reads only their headers.
+    frames = getattr(image, "n_frames", 1)
+    if frames > 1 and (frames > limit.max_frames or frames * width * height > limit.max_pixels):
+        raise ValidationError(
+            _(
+                "This animation has %(frames)s frames of %(width)s × %(height)s pixels; the "
+                "limit is %(mp)s megapixels for all its frames together and %(max_frames)s "
+                "frames."
+            ),
+            code="too_many_pixels",
+            params={
+                "frames": frames,
+                "width": width,
+                "height": height,
+                "mp": _in_units(limit.max_pixels, 1_000_000),
+                "max_frames": limit.max_frames,
+            },
+        )
+
+
+# --- re-encoding -----------------------------------------------------------------------
 
 
 def reencode(file):
@@ -108,7 +241,7 @@ def reencode(file):
                 image.save(out, fmt, **extra)
     # The name matters: Django's ImageField reads the new width and height from this
     # content when it is saved, and a nameless file counts as no file (dimensions None).
-    return ContentFile(out.getvalue(), name=f"upload.{ALLOWED_FORMATS.get(fmt, 'img')}"), fmt
+    return ContentFile(out.getvalue(), name=f"upload.{FORMATS[fmt].extension}"), fmt
 
 
 def dimensions_of(content):
@@ -164,7 +297,12 @@ def read_credit_metadata(file):
     return found
 
 
-# Widths made for every stored image, so no visitor downloads the camera original.
+# --- renditions and storage ------------------------------------------------------------
+
+# Widths made for every stored image, so pages never need the full-resolution
+# original. The original stays public all the same (its address is the one the
+# body editor is given, and GIFs have no copies); it holds pixels only, its
+# metadata stripped by reencode(). See SECURITY.md.
 RENDITION_WIDTHS = (480, 960, 1600)
 _SAVE_OPTIONS = {
     "JPEG": {"quality": 82, "optimize": True, "progressive": True},
@@ -182,7 +320,7 @@ def make_renditions(content, fmt):
     """
     content.seek(0)
     with PILImage.open(content) as source:
-        if getattr(source, "n_frames", 1) > 1 or fmt not in ("JPEG", "PNG", "WEBP"):
+        if getattr(source, "n_frames", 1) > 1 or not FORMATS[fmt].resized:
             return []
         source.load()
         width, height = source.size
@@ -205,3 +343,46 @@ def make_renditions(content, fmt):
                 image.save(out, out_format, **_SAVE_OPTIONS[out_format])
                 renditions.append((target, scaled_height, out_format, out.getvalue()))
         return renditions
+
+
+@dataclass
+class StoredUpload:
+    name: str  # of the re-encoded original
+    renditions: list  # [{"width", "height", "format", "name"}], as Image.renditions
+    width: int
+    height: int
+    metadata: dict  # {"credit": …, "caption": …} read before re-encoding dropped them
+
+
+def store_upload(upload, storage):
+    """Re-encode `upload` and write it and its smaller copies to `storage`.
+
+    Metadata is read (for the credit and caption an editor then confirms)
+    before re-encoding drops it. If the disk is full, every file written or
+    half-written is removed and OSError propagates: nothing stays behind.
+    """
+    metadata = read_credit_metadata(upload)
+    content, fmt = reencode(upload)
+    name = storage.generate_filename(library_name(fmt))
+    base = name.rsplit(".", 1)[0]
+    written = [name]
+    try:
+        stored_name = storage.save(name, content)
+        written.append(stored_name)
+        renditions = []
+        for width, height, out_format, data in make_renditions(content, fmt):
+            attempted = f"{base}-{width}.{FORMATS[out_format].extension}"
+            # Recorded before writing: a full disk leaves a partial file behind.
+            written.append(attempted)
+            stored = storage.save(attempted, ContentFile(data))
+            written.append(stored)
+            renditions.append(
+                {"width": width, "height": height, "format": out_format.lower(), "name": stored}
+            )
+    except OSError:
+        for path in written:
+            if storage.exists(path):
+                storage.delete(path)
+        raise
+    width, height = dimensions_of(content)
+    return StoredUpload(stored_name, renditions, width, height, metadata)

@@ -4,7 +4,6 @@ from django.contrib.postgres.search import (
     SearchVector,
     SearchVectorField,
 )
-from django.core.files.base import ContentFile
 from django.core.validators import FileExtensionValidator
 from django.db import connections, models
 from django.db.models import OuterRef, Q, Subquery
@@ -15,13 +14,8 @@ from django_prose_editor.fields import ProseEditorField
 
 from advocacy.db import length_limits
 
-from .images import (
-    dimensions_of,
-    make_renditions,
-    read_credit_metadata,
-    reencode,
-    validate_image_file,
-)
+from . import images
+from .images import validate_image_file
 from .sanitize import sanitize_html
 
 
@@ -93,14 +87,10 @@ class Topic(models.Model):
 
 
 def image_upload_to(instance, filename):
-    # Never trust the uploaded name: it may carry a path, a person's name or a
-    # misleading extension. The format Pillow identified decides the suffix.
-    from uuid import uuid4
-
-    suffix = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}.get(
-        getattr(instance, "_detected_format", ""), "jpg"
-    )
-    return f"library/{timezone.now():%Y/%m}/{uuid4().hex}.{suffix}"
+    # Image.save has images.store_upload write every upload under a name of its
+    # own. Should Django ever save a file through the field itself, the name is
+    # still generated, and the content, not `filename`, decides the suffix.
+    return images.library_name(images.format_of(instance.file))
 
 
 class Image(models.Model):
@@ -109,10 +99,10 @@ class Image(models.Model):
         width_field="width",
         height_field="height",
         validators=[
-            FileExtensionValidator(["jpg", "jpeg", "png", "webp", "gif"]),
+            FileExtensionValidator(images.ACCEPTED_EXTENSIONS),
             validate_image_file,
         ],
-        help_text="JPEG, PNG, WebP or GIF.",
+        help_text=f"{images.FORMAT_NAMES}.",
     )
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
@@ -145,46 +135,22 @@ class Image(models.Model):
         super().save(*args, **kwargs)
 
     def store_upload(self, upload):
-        """Re-encode `upload` and write it to storage under a generated name.
+        """Have statements.images store `upload`; point this image at what it wrote.
 
-        Metadata is read (for the credit and caption an editor then confirms)
-        before re-encoding drops it. If the disk is full, the partial file is
-        removed and OSError propagates: nothing half-written stays behind.
+        A credit or caption found in the photo's metadata fills an empty field,
+        for the editor to confirm (prefilled_from_metadata names them).
         """
-        found = read_credit_metadata(upload)
+        stored = images.store_upload(upload, self.file.storage)
         self.prefilled_from_metadata = []
         for field_name in ("credit", "caption"):
-            if found.get(field_name) and not getattr(self, field_name):
+            if stored.metadata.get(field_name) and not getattr(self, field_name):
                 max_length = self._meta.get_field(field_name).max_length
-                setattr(self, field_name, found[field_name][:max_length])
+                setattr(self, field_name, stored.metadata[field_name][:max_length])
                 self.prefilled_from_metadata.append(field_name)
-        content, self._detected_format = reencode(upload)
-        storage = self.file.storage
-        name = self.file.field.generate_filename(self, "upload")
-        base = name.rsplit(".", 1)[0]
-        written = []
-        try:
-            written.append(storage.save(name, content))
-            renditions = []
-            for width, height, fmt, data in make_renditions(content, self._detected_format):
-                suffix = "webp" if fmt == "WEBP" else name.rsplit(".", 1)[1]
-                attempted = f"{base}-{width}.{suffix}"
-                # Recorded before writing: a full disk leaves a partial file behind.
-                written.append(attempted)
-                stored = storage.save(attempted, ContentFile(data))
-                written.append(stored)
-                renditions.append(
-                    {"width": width, "height": height, "format": fmt.lower(), "name": stored}
-                )
-        except OSError:
-            for path in written + [name]:
-                if storage.exists(path):
-                    storage.delete(path)
-            raise
         # Point the field at the stored file, not at the upload still in memory.
-        self.file = written[0]
-        self.renditions = renditions
-        self.width, self.height = dimensions_of(content)
+        self.file = stored.name
+        self.renditions = stored.renditions
+        self.width, self.height = stored.width, stored.height
 
     def stored_names(self):
         """Every file this image keeps in storage: the original and its copies."""

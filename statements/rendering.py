@@ -1,6 +1,7 @@
 """Turning a stored (already sanitized) body into the HTML of the public page.
 
-Figures in the body point at image-library files by URL. Each is rendered with
+Figures in the body point at image-library files by URL (statements.figures
+decides which library image an address shows). Each is rendered with
 the library's alt text, credit and (unless the editor wrote one in the body)
 caption, so a credit corrected in the library is corrected everywhere: the
 statement is re-rendered when one of its images changes (statements.signals).
@@ -10,10 +11,11 @@ This runs when a statement is saved, never on a visitor's request.
 import html
 import re
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
+
+from . import figures
 
 _FIGURE = re.compile(r"<figure>(?P<inner>.*?)</figure>", re.DOTALL)
 _IMG_SRC = re.compile(r'<img\b[^>]*\bsrc="(?P<src>[^"]+)"')
@@ -21,33 +23,28 @@ _CAPTION = re.compile(r"<figcaption>(?P<caption>.*?)</figcaption>", re.DOTALL)
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figcaption)>|<br>")
 
 
-def _library_path(src):
-    prefix = settings.MEDIA_URL
-    return src[len(prefix) :] if src.startswith(prefix) else None
-
-
 def referenced_image_paths(body):
     return {
         path
         for match in _IMG_SRC.finditer(body)
-        if (path := _library_path(html.unescape(match.group("src")))) is not None
+        if (path := figures.media_path(html.unescape(match.group("src")))) is not None
     }
 
 
 def render_body(body):
     """Return (HTML with library figures expanded, the library images it shows)."""
-    from .models import Image
-
     paths = referenced_image_paths(body)
-    if not paths:
+    images = figures.library_images(paths)
+    if not images and "<figure>" not in body:
         return body, []
-    images = {image.file.name: image for image in Image.objects.filter(file__in=paths)}
 
     def expand(match):
         inner = match.group("inner")
         src = _IMG_SRC.search(inner)
-        image = images.get(_library_path(html.unescape(src.group("src")))) if src else None
+        address = html.unescape(src.group("src")) if src else None
+        image = images.get(figures.media_path(address)) if address else None
         if image is None:
+            figures.log_unshown(address)
             return match.group(0)
         caption = _CAPTION.search(inner)
         own_caption = caption.group("caption").strip() if caption else ""
@@ -61,7 +58,8 @@ def render_body(body):
             },
         ).strip()
 
-    return _FIGURE.sub(expand, body), list(images.values())
+    shown = {image.pk: image for image in images.values()}
+    return _FIGURE.sub(expand, body), list(shown.values())
 
 
 def body_as_text(body):

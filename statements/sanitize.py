@@ -8,7 +8,8 @@ no `javascript:` URL, and no image that would load from another site.
 import re
 
 import nh3
-from django.conf import settings
+
+from . import figures
 
 ALLOWED_TAGS = {
     "p",
@@ -38,14 +39,11 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def _is_local_media(url):
-    return url.startswith(settings.MEDIA_URL) and "//" not in url and ".." not in url
-
-
 def _filter_attribute(tag, attribute, value):
     # Our pages load nothing from other sites: body images must come from the
-    # image library, i.e. our own MEDIA_URL.
-    if tag == "img" and attribute == "src" and not _is_local_media(value):
+    # image library, by a normalized address under our own MEDIA_URL (no
+    # percent-encoding or dot segments that a server would resolve elsewhere).
+    if tag == "img" and attribute == "src" and figures.media_path(value) is None:
         return None
     return value
 

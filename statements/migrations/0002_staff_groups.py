@@ -1,36 +1,13 @@
-"""Create the Editors and Moderators groups.
+"""Formerly created the Editors and Moderators groups and granted their permissions.
 
-Editors manage statements and everything a statement is made of, and their
-own initials (StaffProfile). Moderators may
-read statements (to judge a comment in context); the comments app adds their
-comment permissions in its own migration.
+The roles are now declared in advocacy/roles.py and applied after every
+migrate, so this migration does nothing any more. It stays (with its name and
+dependencies) because existing databases have it recorded as applied and later
+migrations depend on it; on a fresh database the groups are created by the
+post_migrate step of the same `migrate` run.
 """
 
 from django.db import migrations
-
-from statements.migrations._permissions import ensure_permissions
-
-EDITOR_MODELS = ["statement", "editornote", "image", "organization", "topic", "staffprofile"]
-
-
-def create_groups(apps, schema_editor):
-    ensure_permissions(apps)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="statements", content_type__model__in=EDITOR_MODELS
-        )
-    )
-    moderators, _ = Group.objects.get_or_create(name="Moderators")
-    moderators.permissions.add(
-        Permission.objects.get(content_type__app_label="statements", codename="view_statement")
-    )
-
-
-def remove_groups(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=["Editors", "Moderators"]).delete()
 
 
 class Migration(migrations.Migration):
@@ -40,4 +17,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_groups, remove_groups)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -8,17 +8,17 @@ where a missing browser is a failure.
 import os
 import shutil
 from datetime import timedelta
-from importlib import import_module
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.management import create_permissions
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import timezone
 
+from advocacy import roles
 from comments.models import Comment
 from comments.moderation import refresh_comment_counts
 from statements import demo
@@ -41,13 +41,6 @@ INSTALL_HINT = (
 FAILURES = ARTIFACTS / "failures"
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER", "").strip() == "1"
-
-# The groups as their data migrations make them (transactional tests flush them).
-EDITOR_MODELS = import_module("statements.migrations.0002_staff_groups").EDITOR_MODELS
-MODERATOR_COMMENT_CODENAMES = import_module(
-    "comments.migrations.0002_moderator_permissions"
-).MODERATOR_CODENAMES
-
 
 # --- the browser --------------------------------------------------------------
 
@@ -171,33 +164,21 @@ def _clean_cache():
 
 @pytest.fixture
 def staff_groups(transactional_db):
-    """The Editors and Moderators groups of the data migrations.
+    """The Editors and Moderators groups, as advocacy/roles.py declares them.
 
     live_server needs a transactional database, which is flushed after every
-    test: the groups the migrations created are gone for the next one. Recreate
-    them, with the same permissions, when they are missing. (pytest-django's
-    serialized_rollback would bring them back too, but it serializes the whole
-    database for the session and, after its flush, leaves the next transactional
-    test of another folder without content types and permissions.)
+    test. The flush's post_migrate step applies the roles again, but a test
+    run that starts with a flushed database of another folder's transactional
+    tests must not depend on that order: apply them here (idempotent).
+    (pytest-django's serialized_rollback would bring them back too, but it
+    serializes the whole database for the session.)
     """
     from django.apps import apps
 
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="statements", content_type__model__in=EDITOR_MODELS
-        )
-    )
-    moderators, _ = Group.objects.get_or_create(name="Moderators")
-    moderators.permissions.add(
-        Permission.objects.get(content_type__app_label="statements", codename="view_statement"),
-        *Permission.objects.filter(
-            content_type__app_label="comments", codename__in=MODERATOR_COMMENT_CODENAMES
-        ),
-    )
-    return editors, moderators
+    roles.apply_roles()
+    return Group.objects.get(name=roles.EDITORS), Group.objects.get(name=roles.MODERATORS)
 
 
 @pytest.fixture

@@ -314,6 +314,64 @@ def test_a_real_decompression_bomb_is_refused_without_decoding(
     assert spy.sizes == []
 
 
+def animated_gif(width, height, frames):
+    """A GIF made by Pillow: `frames` frames of width × height, each a little different."""
+    pictures = []
+    for n in range(frames):
+        picture = PILImage.new("RGB", (width, height), (255, 255, 255))
+        picture.putpixel((n % width, 0), (200, 0, 0))
+        pictures.append(picture)
+    out = BytesIO()
+    pictures[0].save(out, "GIF", save_all=True, append_images=pictures[1:], duration=80, loop=0)
+    return out.getvalue()
+
+
+def gif_of_one_pixel_frames(width, height, frames):
+    """A GIF whose canvas is width × height but whose every frame stores one pixel.
+
+    Each frame costs 20 bytes in the file, yet decoding it paints the whole
+    canvas: the frame bomb of issue 11 (20 frames of 3000 × 3000 in a tiny file).
+    """
+    out = b"GIF89a" + struct.pack("<HHBBB", width, height, 0x80, 0, 0) + b"\0\0\0\xff\xff\xff"
+    out += b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00"
+    for n in range(frames):
+        out += b"\x21\xf9\x04\x04\x0a\x00\x00\x00"
+        out += b"\x2c" + struct.pack("<HHHHB", n % width, 0, 1, 1, 0) + b"\x02\x02\x44\x01\x00"
+    return out + b"\x3b"
+
+
+def test_an_animation_is_limited_by_the_pixels_of_all_its_frames(
+    editor_client, media_root, settings
+):
+    settings.IMAGE_MAX_PIXELS = 1_000_000
+    content = animated_gif(400, 400, 12)  # 0.16 megapixels a frame, 1.92 in all
+    assert PILImage.open(BytesIO(content)).n_frames == 12
+    errors = assert_refused(upload(editor_client, "loop.gif", content), media_root)
+    assert any("12 frames of 400 × 400 pixels" in error for error in errors), errors
+    assert any("the limit is 1 megapixels" in error for error in errors), errors
+    # The same animation in fewer frames is within the limit, and keeps them.
+    response = upload(editor_client, "short.gif", animated_gif(400, 400, 6))
+    assert response.status_code == 302
+    assert PILImage.open(BytesIO(stored_bytes(Image.objects.get()))).n_frames == 6
+
+
+def test_a_gif_frame_bomb_is_refused_fast_without_decoding(editor_client, media_root, monkeypatch):
+    content = gif_of_one_pixel_frames(3000, 3000, 20)  # 180 megapixels to decode
+    assert len(content) < 1000
+    spy = DecodeSpy(monkeypatch)
+    response, elapsed, grown_mb = _upload_measured(editor_client, "frames.gif", content)
+    errors = assert_refused(response, media_root)
+    assert any("20 frames of 3000 × 3000 pixels" in error for error in errors), errors
+    assert elapsed < 2
+    assert all(w * h <= 1 for w, h in spy.sizes), spy.sizes
+
+
+def test_an_animation_of_very_many_small_frames_is_refused(editor_client, media_root):
+    content = gif_of_one_pixel_frames(20, 20, 5_000)  # 2 megapixels, but 5,000 frames
+    errors = assert_refused(upload(editor_client, "frames.gif", content), media_root)
+    assert any("5000 frames" in error and "1000 frames" in error for error in errors), errors
+
+
 def test_a_truncated_jpeg_is_refused(editor_client, media_root):
     content = noisy_jpeg()
     assert_refused(

@@ -40,7 +40,7 @@ def assert_saved(response):
 # --- the two groups ------------------------------------------------------------------
 
 
-def test_groups_are_created_by_the_data_migration():
+def test_groups_are_created_by_migrate():
     editors = Group.objects.get(name="Editors")
     moderators = Group.objects.get(name="Moderators")
 
