@@ -57,20 +57,32 @@ def _tag_key(tag):
 
 
 def current_versions(tags):
-    """The version token of each tag, creating tokens for tags not seen yet."""
-    cache = _cache()
+    """The version token of each tag; None for a tag not seen yet.
+
+    Nothing is created here: a request for a page that does not exist (a 404
+    for any slug an outsider makes up) must leave nothing behind in the cache.
+    Tokens are created when a page is stored (_created_versions).
+    """
     keys = {tag: _tag_key(tag) for tag in tags}
-    found = cache.get_many(list(keys.values()))
-    versions = {}
-    for tag, key in keys.items():
-        version = found.get(key)
+    found = _cache().get_many(list(keys.values()))
+    return {tag: found.get(key) for tag, key in keys.items()}
+
+
+def _created_versions(versions):
+    """`versions` with a new token for each tag that had none.
+
+    add() creates a token only where there still is none; where another
+    request created one meanwhile (or content changed and bumped it), None is
+    kept, so the page stored with it is never served: safe, if not cached.
+    """
+    cache = _cache()
+    created = dict(versions)
+    for tag, version in versions.items():
         if version is None:
-            version = secrets.token_hex(8)
-            # add(): if another worker created it meanwhile, theirs wins.
-            if not cache.add(key, version, timeout=None):
-                version = cache.get(key)
-        versions[tag] = version
-    return versions
+            token = secrets.token_hex(8)
+            if cache.add(_tag_key(tag), token, timeout=None):
+                created[tag] = token
+    return created
 
 
 def invalidate(*tags):
@@ -84,17 +96,49 @@ def invalidate(*tags):
         logger.exception("Could not invalidate cached pages %s", sorted(tags))
 
 
+# The only query parameter a cached page reads: a list's page number, kept in
+# the key in its plain spelling ("2"). Any other spelling ("02", "abc") is
+# rendered, never stored, so no query string multiplies the stored copies;
+# parameters no page reads (utm_source, fbclid, …) are left out of the key.
+KEYED_PARAMETERS = ("page",)
+# Pages that read these are personal or unbounded (a reply form per comment id):
+# rendered for each request, never stored.
+UNCACHED_PARAMETERS = ("replytocom",)
+_CACHE_DOWN = "_page_cache_down"
+
+
 def is_cacheable_request(request):
     if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
+        return False
+    if getattr(request, _CACHE_DOWN, False):
         return False
     cookies = request.COOKIES
     # A session means a logged-in user or a visitor with a pending comment of
     # their own; a messages cookie means a message meant for one person.
-    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return False
+    query = request.GET
+    if any(name in query for name in UNCACHED_PARAMETERS):
+        return False
+    return all(_plain_number(query.getlist(name)) for name in KEYED_PARAMETERS if name in query)
+
+
+def _plain_number(values):
+    return (
+        len(values) == 1
+        and values[0].isascii()
+        and values[0].isdigit()
+        and (values[0] == "0" or not values[0].startswith("0"))
+    )
 
 
 def _page_key(request):
-    return PAGE_PREFIX + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # The host is part of the key: feeds, the sitemap and canonical links name it.
+    query = "&".join(
+        f"{name}={request.GET[name]}" for name in KEYED_PARAMETERS if name in request.GET
+    )
+    address = f"{request.get_host()}{request.path}?{query}"
+    return PAGE_PREFIX + hashlib.sha256(address.encode()).hexdigest()
 
 
 # -- the publication schedule --------------------------------------------------------
@@ -203,6 +247,7 @@ def serve_cached(request, tags, render):
     except Exception as exc:
         # The cache being down must not take pages down: render uncached.
         logger.warning("Page cache unavailable: %s", exc)
+        setattr(request, _CACHE_DOWN, True)
         return render()
     response = render()
     if callable(getattr(response, "render", None)):
@@ -220,7 +265,7 @@ def _store(key, versions, rendered_at, response):
         if name.lower() not in _UNCACHEABLE_HEADERS
     ]
     entry = {
-        "versions": versions,
+        "versions": None,
         "rendered_at": rendered_at,
         "status": response.status_code,
         "headers": headers,
@@ -229,6 +274,7 @@ def _store(key, versions, rendered_at, response):
     try:
         # The schedule is read from the cache (or the database) too: inside the try,
         # so a cache that fails mid-request costs the page its storing only.
+        entry["versions"] = _created_versions(versions)
         timeout = settings.PAGE_CACHE_SECONDS
         until_due = _seconds_until_next_due()
         if until_due is not None:
@@ -277,6 +323,9 @@ class PageCacheMiddleware:
             hit = _cached_response(request)
         except Exception as exc:
             logger.warning("Page cache unavailable: %s", exc)
+            # Remembered for this request: a cache that hangs costs it one
+            # timeout, not one for the hit and another for the render.
+            setattr(request, _CACHE_DOWN, True)
             hit = None
         if hit is not None:
             return hit

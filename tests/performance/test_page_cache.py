@@ -475,3 +475,61 @@ def test_deleting_a_topic_refreshes_its_statements_pages(statement):
     topic.delete()
     assert f'href="{topic.get_absolute_url()}"' not in Client().get(url).content.decode()
     assert 'term="Housing"' not in Client().get(feed).content.decode()
+
+
+# -- what the cache keeps is bounded (issue 11 findings 4 and 5) -------------------------------
+
+
+def _keys_of(prefix):
+    from django.core.cache import caches
+
+    return [key for key in caches["default"]._cache if prefix in key]
+
+
+def test_a_missing_page_leaves_no_tag_behind(statement):
+    before = len(_keys_of(pagecache.TAG_PREFIX))
+    for i in range(20):
+        for url in (f"/statements/no-such-{i}/", f"/topics/none-{i}/", f"/organizations/x-{i}/"):
+            assert Client().get(url).status_code == 404
+    assert len(_keys_of(pagecache.TAG_PREFIX)) == before
+
+
+def test_query_strings_the_page_does_not_read_share_one_stored_copy(statement):
+    url = statement.get_absolute_url()
+    first, _ = get(Client(), url + "?utm_source=a")
+    pages_before = len(_keys_of(pagecache.PAGE_PREFIX))
+    for i in range(20):
+        response, queries = get(Client(), f"{url}?utm_source=mail&utm_campaign={i}&fbclid={i}")
+        assert response.status_code == 200 and queries == 0
+        assert response.content == first.content
+    assert len(_keys_of(pagecache.PAGE_PREFIX)) == pages_before
+    assert served_from_cache(url)
+
+
+def test_list_pages_are_kept_per_page_number(statement, other, monkeypatch):
+    from statements.views import HomeView
+
+    monkeypatch.setattr(HomeView, "paginate_by", 1)
+    first, _ = get(Client(), "/?page=1")
+    second, _ = get(Client(), "/?page=2")
+    assert first.content != second.content
+    assert served_from_cache("/?page=2")
+    # An unusual spelling of a page number is answered, but never stored.
+    response, _ = get(Client(), "/?page=02")
+    assert response.status_code == 200
+    assert not served_from_cache("/?page=02")
+
+
+def test_reply_links_are_not_stored(statement):
+    url = statement.get_absolute_url()
+    for i in range(5):
+        Client().get(f"{url}?replytocom={i}")
+    assert not served_from_cache(f"{url}?replytocom=1")
+
+
+def test_each_host_name_gets_its_own_pages(statement, settings):
+    settings.ALLOWED_HOSTS = ["one.example", "two.example"]
+    Client().get("/sitemap.xml", HTTP_HOST="one.example")
+    response = Client().get("/sitemap.xml", HTTP_HOST="two.example")
+    body = response.content.decode()
+    assert "two.example" in body and "one.example" not in body

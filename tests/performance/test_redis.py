@@ -195,3 +195,38 @@ def test_pages_still_served_and_posts_fail_closed_when_redis(
         assert Comment.objects.count() == 0
     finally:
         restore(redis_cache)
+
+
+def test_a_hung_redis_costs_a_page_one_timeout_at_most(redis_cache, statement, monkeypatch):
+    """Issue 11 finding 9: two timeouts in a row (1 s) on every page while Redis hung."""
+    from advocacy import pagecache
+
+    timeouts = []
+    real_cache = pagecache._cache
+
+    class Counting:
+        def __init__(self, cache):
+            self._cache = cache
+
+        def __getattr__(self, name):
+            method = getattr(self._cache, name)
+
+            def call(*args, **kwargs):
+                try:
+                    return method(*args, **kwargs)
+                except Exception:
+                    timeouts.append(name)
+                    raise
+
+            return call
+
+    monkeypatch.setattr(pagecache, "_cache", lambda: Counting(real_cache()))
+    stop(redis_cache)
+    try:
+        for url in ("/", statement.get_absolute_url(), "/feed/rss/", "/statements/no-such/"):
+            timeouts.clear()
+            response = Client().get(url)
+            assert response.status_code in (200, 404), url
+            assert len(timeouts) <= 1, (url, timeouts)
+    finally:
+        resume(redis_cache)
