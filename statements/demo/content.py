@@ -7,6 +7,7 @@ by their key in `pictures.IMAGES`.
 
 from dataclasses import dataclass
 
+from advocacy import roles
 from statements.models import Statement
 
 # --- Organizations and topics ---------------------------------------------------
@@ -620,7 +621,7 @@ under.</p>
 ACCOUNTS = [
     {
         "username": "editor",
-        "group": "Editors",
+        "group": roles.EDITORS,
         "first_name": "Jo",
         "last_name": "Brennan",
         "email": "editor@example.org",
@@ -628,7 +629,7 @@ ACCOUNTS = [
     },
     {
         "username": "moderator",
-        "group": "Moderators",
+        "group": roles.MODERATORS,
         "first_name": "Sam",
         "last_name": "Okafor",
         "email": "moderator@example.org",
