@@ -234,12 +234,13 @@ def test_database_down_visitors_get_a_503_page(site):
         expect_503(anonymous, "/topics/no-such-topic/", "anonymous")  # not in the cache
         expect_503(anonymous, "/comments/question/", "anonymous")
 
-        # A comment posted while the database is down: 503, the page says the text is kept.
+        # A comment posted while the database is down: 503, and the page gives back the text.
         form = comment_form(question, answer, body="Posted while the database was down.")
         posted = visitor.post_form(site.post_path, form)
         seen["POST comment"] = posted.status
         assert posted.status == 503
-        assert "your text is still in the form" in posted.text
+        assert "Here is everything you wrote" in posted.text
+        assert "Posted while the database was down." in posted.text
 
         # The error page's stylesheet comes from WhiteNoise, which needs no database.
         css = posted.text.split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]
