@@ -34,6 +34,7 @@ from comments.checks import (
     captcha_test_mode_is_off,
     missing_glyphs,
 )
+from tests.concurrency import needs_postgresql, run_in_threads
 
 from .conftest import fetch_question, form_values, post_comment
 
@@ -187,33 +188,6 @@ def test_a_right_answer_is_checked_and_consumed_in_one_statement():
     assert key in sql[0] or "hashkey" in sql[0]
 
 
-def _run_in_threads(*targets):
-    errors = []
-
-    def wrap(target):
-        def run():
-            try:
-                target()
-            except Exception as exc:  # pragma: no cover - reported below
-                errors.append(exc)
-            finally:
-                connection.close()
-
-        return run
-
-    threads = [threading.Thread(target=wrap(t)) for t in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors, errors
-
-
-def _needs_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL (SQLite serializes them)")
-
-
 def _wait_until_another_session_waits_for_a_lock(timeout=5):
     deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
@@ -233,7 +207,7 @@ def test_race_second_answer_arrives_while_the_first_is_not_yet_committed():
     question while A's delete is uncommitted (a plain read would still see the
     row). B must wait for A and then fail.
     """
-    _needs_postgresql()
+    needs_postgresql()
     key, answer = solved_question()
     field = SingleUseCaptchaField()
     outcomes = {}
@@ -250,14 +224,14 @@ def test_race_second_answer_arrives_while_the_first_is_not_yet_committed():
         a_consumed.wait(5)
         outcomes["b"] = clean_outcome(field, key, answer)
 
-    _run_in_threads(first, second)
+    run_in_threads(first, second)
     assert outcomes == {"a": "ok", "b": "expired"}
     assert b_was_blocked == [True], "B did not wait for A's uncommitted delete"
 
 
 @pytest.mark.django_db(transaction=True)
 def test_race_two_simultaneous_answers_exactly_one_passes():
-    _needs_postgresql()
+    needs_postgresql()
     field = SingleUseCaptchaField()
     for _ in range(5):
         key, answer = solved_question()
@@ -268,14 +242,14 @@ def test_race_two_simultaneous_answers_exactly_one_passes():
             barrier.wait(5)
             outcomes.append(clean_outcome(field, key, answer))
 
-        _run_in_threads(answer_it, answer_it)
+        run_in_threads(answer_it, answer_it)
         assert sorted(outcomes) == ["expired", "ok"]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_race_two_posts_of_one_solved_question_store_one_comment(statement):
     """Two visitors (or a replaying bot) post different comments with one solved question."""
-    _needs_postgresql()
+    needs_postgresql()
     from django.test import Client
 
     from comments.models import Comment
@@ -295,7 +269,7 @@ def test_race_two_posts_of_one_solved_question_store_one_comment(statement):
 
         return run
 
-    _run_in_threads(post("First of two comments."), post("Second of the two comments."))
+    run_in_threads(post("First of two comments."), post("Second of the two comments."))
     assert sorted(statuses) == [303, 400]
     assert Comment.objects.count() == 1
 

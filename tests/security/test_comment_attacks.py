@@ -13,7 +13,6 @@ import threading
 import time
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from comments import spam
@@ -28,6 +27,7 @@ from tests.comments.conftest import (
     post_comment,
     post_url,
 )
+from tests.concurrency import needs_postgresql, run_in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -35,33 +35,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def statement(db):
     return factories.make_published("Open letter on the harbour closure")
-
-
-def _needs_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL (SQLite serializes them)")
-
-
-def _run_in_threads(*targets):
-    errors = []
-
-    def wrap(target):
-        def run():
-            try:
-                target()
-            except Exception as exc:  # pragma: no cover - reported below
-                errors.append(exc)
-            finally:
-                connection.close()
-
-        return run
-
-    threads = [threading.Thread(target=wrap(t)) for t in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors, errors
 
 
 # -- 1. no response tells whether an address has commented --------------------------------
@@ -155,7 +128,7 @@ def test_a_refused_post_gives_its_place_back(client, statement, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_posts_over_the_limit_store_none(statement, settings):
-    _needs_postgresql()
+    needs_postgresql()
     settings.COMMENTS_RATE_LIMIT = 5
     for i in range(4):
         assert post_comment(Client(), statement, body=f"Earlier comment {i}.").status_code == 303
@@ -171,7 +144,7 @@ def test_simultaneous_posts_over_the_limit_store_none(statement, settings):
 
         return run
 
-    _run_in_threads(*(post(i) for i in range(10)))
+    run_in_threads(*(post(i) for i in range(10)))
     assert sorted(statuses) == [303] + [429] * 9
     assert Comment.objects.count() == 5
 
@@ -202,7 +175,7 @@ def test_a_form_time_token_expires_with_its_question(client, statement, settings
 
 @pytest.mark.django_db(transaction=True)
 def test_both_clicks_of_a_double_click_say_the_comment_is_there(statement):
-    _needs_postgresql()
+    needs_postgresql()
     for _ in range(5):
         Comment.objects.all().delete()
         visitor = Client()
@@ -214,7 +187,7 @@ def test_both_clicks_of_a_double_click_say_the_comment_is_there(statement):
             barrier.wait(5)
             responses.append(Client().post(post_url(statement), data))
 
-        _run_in_threads(click, click)
+        run_in_threads(click, click)
         assert [r.status_code for r in responses] == [303, 303]
         assert Comment.objects.count() == 1
 
