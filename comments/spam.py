@@ -87,6 +87,30 @@ def _counting():
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def _add_to_count(key, delta):
+    """Add `delta` to the count of the current window; return the new count.
+
+    Redis INCR and the local-memory cache keep a key's expiry. The file cache
+    has no incr() of its own: Django's generic one rewrites the key with the
+    cache's default timeout, which would move the window's end at every post,
+    so there (under the file lock of _counting) the window's end is kept
+    beside the count and every write expires with it.
+    """
+    window = settings.COMMENTS_RATE_WINDOW_SECONDS
+    if isinstance(caches[DEFAULT_CACHE_ALIAS], FileBasedCache):
+        now = time.time()
+        ends = cache.get(f"{key}:ends") or now + window
+        count = max(0, (cache.get(key) or 0) + delta)
+        cache.set_many({key: count, f"{key}:ends": ends}, timeout=max(1, ends - now))
+        return count
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key, delta)
+    except ValueError:  # the window ended between add() and incr()
+        cache.add(key, max(0, delta), timeout=window)
+        return max(0, delta)
+
+
 def reserve_post(ip):
     """Count a post from `ip` before it is stored; False if over the limit.
 
@@ -100,15 +124,9 @@ def reserve_post(ip):
     key = _rate_key(ip)
     try:
         with _counting():
-            cache.add(key, 0, timeout=settings.COMMENTS_RATE_WINDOW_SECONDS)
-            try:
-                count = cache.incr(key)
-            except ValueError:  # expired between add() and incr()
-                cache.add(key, 1, timeout=settings.COMMENTS_RATE_WINDOW_SECONDS)
-                count = 1
-            if count <= settings.COMMENTS_RATE_LIMIT:
+            if _add_to_count(key, 1) <= settings.COMMENTS_RATE_LIMIT:
                 return True
-            cache.decr(key)
+            _add_to_count(key, -1)
             return False
     except Exception as exc:
         logger.warning("Comment rate limit unavailable: %s", exc)
@@ -121,9 +139,7 @@ def release_post(ip):
         return
     try:
         with _counting():
-            cache.decr(_rate_key(ip))
-    except ValueError:
-        pass  # the window ended meanwhile: nothing to give back
+            _add_to_count(_rate_key(ip), -1)
     except Exception as exc:
         logger.warning("Could not release a rate-limit place: %s", exc)
 

@@ -1,5 +1,7 @@
 """Spam defences: rate limit, links, the auto-approve rule and the blocklist."""
 
+import time
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -222,3 +224,21 @@ def test_moderators_edit_the_blocklist_in_the_admin(moderator_client):
     )
     assert response.status_code == 302
     assert BlockedTerm.objects.get().value == "miracle cure"
+
+
+def test_the_rate_window_holds_on_the_file_cache(settings, tmp_path):
+    """The file cache's incr() rewrites a key with its default timeout (300 s),
+    which made the window 'five minutes after the last try' instead of its length."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
+    settings.COMMENTS_RATE_LIMIT = 1
+    settings.COMMENTS_RATE_WINDOW_SECONDS = 2
+    ip = "192.0.2.77"
+    assert spam.reserve_post(ip)
+    assert not spam.reserve_post(ip)
+    time.sleep(2.5)
+    assert spam.reserve_post(ip)  # a new window
