@@ -11,6 +11,7 @@ settings, so this project package imports nothing from the apps.
 """
 
 from django.forms.renderers import BaseRenderer
+from django.forms.utils import flatatt
 from django.template import engines
 from django.template.defaultfilters import date, linebreaksbr, pluralize
 from django.templatetags.static import static
@@ -32,7 +33,9 @@ def environment(**options):
     # Django's catalogues: {{ _("Archive") }}, {% trans %}…{% endtrans %}, with
     # %(name)s placeholders filled after translation (newstyle).
     env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=True)
-    env.globals.update(static=static, url=url, get_language=translation.get_language)
+    env.globals.update(
+        static=static, url=url, get_language=translation.get_language, flatatt=flatatt
+    )
     env.filters.update(date=date, linebreaksbr=linebreaksbr, pluralize=pluralize)
     return env
 
