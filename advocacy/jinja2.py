@@ -21,7 +21,6 @@ from django.utils import translation
 from jinja2 import Environment
 from markupsafe import Markup
 
-
 # A file's address (with its content hash, from the manifest) does not change
 # while the process runs; the storage's look-up costs ~25 µs a call.
 static_url = functools.lru_cache(maxsize=512)(static)
@@ -69,9 +68,7 @@ def environment(**options):
     # %(name)s placeholders filled after translation (newstyle).
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
     env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
-    env.globals.update(
-        static=static_url, url=url, get_language=translation.get_language
-    )
+    env.globals.update(static=static_url, url=url, get_language=translation.get_language)
     env.filters.update(date=date, linebreaksbr=linebreaksbr, pluralize=pluralize)
     return env
 
