@@ -69,7 +69,13 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.environ["SQLITE_PATH"]},
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ["SQLITE_PATH"],
+        # Connections kept, as our site keeps them (DB_CONN_MAX_AGE).
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    },
 }
 # No CACHES: Django's default local-memory cache, where Wagtail keeps renditions.
 
