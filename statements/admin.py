@@ -12,6 +12,8 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from editing.widgets import AutocompleteSelectMultipleWithoutClearAll
+
 from .forms import ImageForm, StatementForm
 from .models import EditorNote, Image, Organization, StaffProfile, Statement, Topic
 
@@ -270,8 +272,19 @@ class StatementAdmin(GuardedChangeListMixin, StaffUserChoicesMixin, admin.ModelA
         ),
     ]
 
+    class Media:
+        css = {"all": ["editing/admin.css"]}
+        js = ["editing/accessible-names.js"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("organizations")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = AutocompleteSelectMultipleWithoutClearAll(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description="status", ordering="status")
     def state_label(self, statement):

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class EditingConfig(AppConfig):
+    """What makes editing in the admin safe: names for every control, revisions, autosave,
+    drafts of changes to published statements."""
+
+    name = "editing"
+    verbose_name = "Editing"
