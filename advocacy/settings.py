@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "advocacy",  # site-wide management commands (backup_site, restore_site)
     "statements",
     "comments",
+    "reversion",
     "editing",
 ]
 
@@ -265,6 +266,8 @@ SITE_TAGLINE = os.environ.get("SITE_TAGLINE", "Statements, reposts and responses
 STATEMENTS_PER_PAGE = env_int("STATEMENTS_PER_PAGE", 10)
 # Lists stop after this many pages and point to the archive for older statements.
 LIST_MAX_PAGES = env_int("LIST_MAX_PAGES", 50)
+# Every save of a statement keeps a revision; 0 keeps them all, N each statement's newest N.
+REVISIONS_KEEP = env_int("REVISIONS_KEEP", 0)
 
 # The Figure button of the body editor; what it may produce is exactly what
 # statements.sanitize lets through.

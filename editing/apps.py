@@ -7,3 +7,8 @@ class EditingConfig(AppConfig):
 
     name = "editing"
     verbose_name = "Editing"
+
+    def ready(self):
+        from . import revisions
+
+        revisions.register()

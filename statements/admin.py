@@ -12,6 +12,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from editing.admin import RevisionsAdminMixin
 from editing.widgets import AutocompleteSelectMultipleWithoutClearAll
 
 from .forms import ImageForm, StatementForm
@@ -224,10 +225,17 @@ class StaffUserChoicesMixin:
     staff_user_fields = ()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in self.staff_user_fields:
-            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True)
-            kwargs["initial"] = request.user.pk
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name not in self.staff_user_fields:
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True)
+        kwargs["initial"] = request.user.pk
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # The same staff list for the author and every note's editor (and the
+        # empty note form): read once per request, not once per form.
+        if not hasattr(request, "_staff_user_choices"):
+            request._staff_user_choices = list(formfield.choices)
+        formfield.choices = request._staff_user_choices
+        return formfield
 
 
 class EditorNoteInline(StaffUserChoicesMixin, admin.StackedInline):
@@ -238,7 +246,9 @@ class EditorNoteInline(StaffUserChoicesMixin, admin.StackedInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(GuardedChangeListMixin, StaffUserChoicesMixin, admin.ModelAdmin):
+class StatementAdmin(
+    RevisionsAdminMixin, GuardedChangeListMixin, StaffUserChoicesMixin, admin.ModelAdmin
+):
     form = StatementForm
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["title", "state_label", "publish_at", "organization_names", "view_link"]
@@ -273,7 +283,6 @@ class StatementAdmin(GuardedChangeListMixin, StaffUserChoicesMixin, admin.ModelA
     ]
 
     class Media:
-        css = {"all": ["editing/admin.css"]}
         js = ["editing/accessible-names.js"]
 
     def get_queryset(self, request):
