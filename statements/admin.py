@@ -283,7 +283,7 @@ class StatementAdmin(
     ]
 
     class Media:
-        js = ["editing/accessible-names.js"]
+        js = ["editing/accessible-names.js", "editing/autosave.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("organizations")
