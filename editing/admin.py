@@ -6,14 +6,20 @@ import reversion
 from django.contrib import messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import content, diff, revisions
+from . import content, diff, drafts, revisions
+from .preview import DraftPreview
+
+# The statement form's buttons for drafts of changes (editing/templates/admin/editing).
+DRAFT, DISCARD = "_save_draft", "_discard_draft"
 
 
 class RevisionsAdminMixin:
@@ -171,3 +177,150 @@ class RevisionsAdminMixin:
             latest_revision_id=revisions.latest_id(obj),
         )
         return TemplateResponse(request, "admin/editing/compare.html", context)
+
+
+class NotesOutsideDraftsFormSet(BaseInlineFormSet):
+    """The editor's notes inline: a draft of changes cannot hold note changes (editing.drafts)."""
+
+    def clean(self):
+        super().clean()
+        if DRAFT in self.data and (
+            self.deleted_forms or any(form.has_changed() for form in self.forms)
+        ):
+            raise ValidationError(drafts.NOTES_NOT_IN_DRAFTS)
+
+
+class DraftsAdminMixin:
+    """For StatementAdmin: changes to a published statement can wait as a draft of changes.
+
+    "Save draft of changes" validates the whole form as a save would, then
+    stores its content (editing.drafts) instead of saving the statement.
+    "Publish changes", and any other save, is the admin's ordinary save; it
+    ends the draft.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        request._editing_drafting = False
+        if request.method == "POST" and object_id is not None:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and DISCARD in request.POST:
+                if not self.has_change_permission(request, obj):
+                    raise PermissionDenied
+                if drafts.discard(obj):
+                    self.log_change(request, obj, _("Discarded the draft of changes."))
+                    messages.success(request, _("The draft of changes is discarded."))
+                return HttpResponseRedirect(self._change_url(obj))
+            request._editing_drafting = DRAFT in request.POST and drafts.may_draft(obj)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _change_url(self, obj):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+
+    def _preview_url(self, obj):
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_draft_preview", args=[obj.pk]
+        )
+
+    def _draft(self, request, obj):
+        """The statement's draft of changes, read once per request."""
+        if obj is None or obj.pk is None:
+            return None
+        if getattr(request, "_editing_draft_of", None) != obj.pk:
+            request._editing_draft = drafts.draft_of(obj)
+            request._editing_draft_of = obj.pk
+        return request._editing_draft
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        # A posted form carries its own values; only an opened one starts from the draft.
+        draft = self._draft(request, obj) if request.method != "POST" else None
+        if draft is None:
+            return form_class
+
+        class DraftForm(form_class):
+            def __init__(self, *args, **kwargs):
+                kwargs["initial"] = {**drafts.form_initial(draft), **kwargs.get("initial", {})}
+                super().__init__(*args, **kwargs)
+
+        return DraftForm
+
+    def save_model(self, request, obj, form, change):
+        if not getattr(request, "_editing_drafting", False):
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if getattr(request, "_editing_drafting", False):
+            drafts.save_draft(form.instance, content.from_form(form.cleaned_data), request.user)
+            return
+        super().save_related(request, form, formsets, change)
+        if change:
+            request._editing_raced = drafts.changes_published(
+                form.instance, request.POST.get("draft_saved_at", "")
+            )
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "_editing_drafting", False):
+            return []  # nothing was saved (the formsets were not either)
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "_editing_drafting", False):
+            return super().log_change(request, obj, _("Saved a draft of changes."))
+        entry = super().log_change(request, obj, message)
+        if request.POST.get("draft_saved_at") and reversion.is_active():
+            reversion.set_comment(
+                _("Published the draft of changes: %s") % entry.get_change_message()
+            )
+        return entry
+
+    def response_change(self, request, obj):
+        if getattr(request, "_editing_drafting", False):
+            messages.success(
+                request,
+                format_html(
+                    _(
+                        "The draft of changes is saved; the published statement is unchanged. "
+                        '<a href="{}">Preview the changes</a>, or publish them with '
+                        "“Publish changes”."
+                    ),
+                    self._preview_url(obj),
+                ),
+            )
+            return HttpResponseRedirect(self._change_url(obj))
+        if getattr(request, "_editing_raced", False):
+            messages.warning(
+                request,
+                _(
+                    "Another editor published, discarded or saved this draft again after you "
+                    "opened it. Both saves are kept as revisions; yours is the one published now."
+                ),
+            )
+        return super().response_change(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["may_draft"] = drafts.may_draft(obj)
+        draft = self._draft(request, obj)
+        context["draft"] = draft
+        if draft is not None:
+            context["draft_preview_url"] = self._preview_url(obj)
+            context["live_changed_since_draft"] = obj.updated_at > draft.saved_at
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/draft/preview/",
+                self.admin_site.admin_view(self.draft_preview_view),
+                name="{}_{}_draft_preview".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def draft_preview_view(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(_("No such statement."))
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return DraftPreview.as_view()(request, pk=obj.pk)

@@ -8,6 +8,8 @@ What is derived or counted (body_html, labels, comment_count) is never part
 of it: it is worked out again from what is put back.
 """
 
+from django.utils.dateparse import parse_date, parse_datetime
+
 from statements.models import EditorNote, Image, Organization, Statement, Topic
 
 # What editors write on the statement form, in the form's order.
@@ -104,3 +106,28 @@ def _apply_notes(statement, notes):
             statement=statement,
             **{EditorNote._meta.get_field(name).attname: values[name] for name in NOTE_FIELDS},
         )
+
+
+def from_form(cleaned_data):
+    """The content the statement form was filled in with (its cleaned values), as data."""
+    data = {}
+    for name in FIELDS:
+        if name not in cleaned_data:
+            continue
+        value = cleaned_data[name]
+        if name in MANY_TO_MANY:
+            value = sorted(obj.pk for obj in value)
+        elif hasattr(value, "pk"):
+            value = value.pk
+        data[name] = value
+    return data
+
+
+def from_json(data):
+    """`data` as stored in JSON (dates as text), with its dates as dates again."""
+    data = dict(data)
+    if isinstance(data.get("publish_at"), str):
+        data["publish_at"] = parse_datetime(data["publish_at"])
+    if isinstance(data.get("statement_date"), str):
+        data["statement_date"] = parse_date(data["statement_date"])
+    return data

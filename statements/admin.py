@@ -12,7 +12,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from editing.admin import RevisionsAdminMixin
+from editing.admin import DraftsAdminMixin, NotesOutsideDraftsFormSet, RevisionsAdminMixin
 from editing.widgets import AutocompleteSelectMultipleWithoutClearAll
 
 from .forms import ImageForm, StatementForm
@@ -233,13 +233,15 @@ class StaffUserChoicesMixin:
         # The same staff list for the author and every note's editor (and the
         # empty note form): read once per request, not once per form.
         if not hasattr(request, "_staff_user_choices"):
-            request._staff_user_choices = list(formfield.choices)
+            # A comprehension, not list(): list() would first COUNT the rows for its length.
+            request._staff_user_choices = [*iter(formfield.choices)]
         formfield.choices = request._staff_user_choices
         return formfield
 
 
 class EditorNoteInline(StaffUserChoicesMixin, admin.StackedInline):
     model = EditorNote
+    formset = NotesOutsideDraftsFormSet
     extra = 0
     fields = [("editor", "placement", "position"), "text"]
     staff_user_fields = ["editor"]
@@ -247,7 +249,11 @@ class EditorNoteInline(StaffUserChoicesMixin, admin.StackedInline):
 
 @admin.register(Statement)
 class StatementAdmin(
-    RevisionsAdminMixin, GuardedChangeListMixin, StaffUserChoicesMixin, admin.ModelAdmin
+    DraftsAdminMixin,
+    RevisionsAdminMixin,
+    GuardedChangeListMixin,
+    StaffUserChoicesMixin,
+    admin.ModelAdmin,
 ):
     form = StatementForm
     formfield_overrides = HTTPS_URL_FIELDS

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
 
 from editing import revisions
+from editing.models import Draft
 from statements.models import Statement
 from tests import factories
 from tests.editing.forms import CHANGE, save_in_admin, statement_form_data
@@ -207,10 +208,13 @@ def test_change_page_queries_do_not_grow_with_100_revisions(editor_client, state
             object_repr=one.object_repr,
         )
     assert len(revisions.revisions_of(statement)) == 100
+    # … and a draft of changes waiting, which the page opens on.
+    Draft.objects.create(statement=statement, content={"title": "A draft title"})
     with CaptureQueriesContext(connection) as queries:
         response = editor_client.get(CHANGE.format(statement.pk))
     assert response.status_code == 200
     assert response.content.decode().count('name="from"') == 100
+    assert 'value="A draft title"' in response.content.decode()
     assert len(queries) <= CHANGE_PAGE_BUDGET, "\n".join(q["sql"] for q in queries)
 
 
