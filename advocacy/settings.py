@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 import django.forms
 from django.core.exceptions import ImproperlyConfigured
+from django.templatetags.static import static
+from django.utils.functional import lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -312,6 +314,17 @@ STATEMENT_BODY_EXTENSIONS = {
 # Security ------------------------------------------------------------------
 # The admin lives here; a less guessable path keeps drive-by scanners off it.
 ADMIN_URL_PATH = os.environ.get("ADMIN_URL_PATH", "admin/").strip("/") + "/"
+# The Figure dialog's "Browse…" opens the image library's picker (editing/picker.py).
+STATEMENT_BODY_EXTENSIONS["Figure"] = {"pickerUrl": f"/{ADMIN_URL_PATH}statements/image/picker/"}
+# Enter after a figure starts a new paragraph (editing/static/editing/figure-exit.js).
+STATEMENT_BODY_EXTENSIONS["FigureExit"] = True
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [lazy(static, str)("editing/figure-exit.js")],
+        # It adds no tags or attributes to what a body may hold (statements/sanitize.py).
+        "extensions": {"FigureExit": lambda config, shared_config: None},
+    }
+]
 
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins per username + client address, with a cool-off, so

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from editing.admin import DraftsAdminMixin, NotesOutsideDraftsFormSet, RevisionsAdminMixin
+from editing.picker import ImagePickerAdminMixin
 from editing.widgets import AutocompleteSelectMultipleWithoutClearAll
 
 from .forms import ImageForm, StatementForm
@@ -145,7 +146,7 @@ class TopicAdmin(GuardedChangeListMixin, admin.ModelAdmin):
 
 
 @admin.register(Image)
-class ImageAdmin(GuardedChangeListMixin, admin.ModelAdmin):
+class ImageAdmin(ImagePickerAdminMixin, GuardedChangeListMixin, admin.ModelAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     form = ImageForm
     list_display = ["thumbnail", "alt_text", "caption", "credit", "dimensions", "uploaded_at"]

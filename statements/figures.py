@@ -35,6 +35,8 @@ from django.core.exceptions import ValidationError
 from django.utils.html import escape, format_html
 from django.utils.translation import ngettext
 
+from advocacy.numbers import whole_number
+
 from . import images
 
 logger = logging.getLogger(__name__)
@@ -80,7 +82,8 @@ def library_images(paths, image_model=None):
 def reference(value):
     """The library image id a figure's data-file holds, or None if it holds none."""
     value = (value or "").strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+    # ASCII digits only: the sanitizer keeps exactly what this accepts.
+    return whole_number(value, max_digits=18) if value.isascii() else None
 
 
 def library_images_by_id(ids, image_model=None):
@@ -145,12 +148,12 @@ def check_body(body):
     if refused:
         raise ValidationError(
             ngettext(
-                "The body shows %(addresses)s, which is not an image in the library. Upload "
-                "the picture to the image library, then place it with the Figure button and "
-                "the address shown on the image's page.",
-                "The body shows %(addresses)s, which are not images in the library. Upload "
-                "the pictures to the image library, then place each with the Figure button "
-                "and the address shown on the image's page.",
+                "The body shows %(addresses)s, which is not an image in the library. Place "
+                "pictures with the Figure button's “Browse...”: it shows the image library "
+                "and uploads new pictures to it.",
+                "The body shows %(addresses)s, which are not images in the library. Place "
+                "pictures with the Figure button's “Browse...”: it shows the image library "
+                "and uploads new pictures to it.",
                 len(refused),
             ),
             code="not_in_library",
