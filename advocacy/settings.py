@@ -290,6 +290,8 @@ STATEMENTS_PER_PAGE = env_int("STATEMENTS_PER_PAGE", 10)
 LIST_MAX_PAGES = env_int("LIST_MAX_PAGES", 50)
 # Every save of a statement keeps a revision; 0 keeps them all, N each statement's newest N.
 REVISIONS_KEEP = env_int("REVISIONS_KEEP", 0)
+# At most one "waiting for review" mail to the Editors per this many minutes.
+REVIEWS_NOTIFY_INTERVAL_MINUTES = env_int("REVIEWS_NOTIFY_INTERVAL_MINUTES", 15)
 
 # The Figure button of the body editor; what it may produce is exactly what
 # statements.sanitize lets through.

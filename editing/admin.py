@@ -4,7 +4,7 @@ import json
 
 import reversion
 from django.contrib import messages
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -15,7 +15,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import content, diff, drafts, revisions
+from . import content, diff, drafts, reviews, revisions
+from .models import Review
 from .preview import DraftPreview
 
 # The statement form's buttons for drafts of changes (editing/templates/admin/editing).
@@ -221,6 +222,9 @@ class DraftsAdminMixin:
             f"admin:{self.opts.app_label}_{self.opts.model_name}_draft_preview", args=[obj.pk]
         )
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*drafts.WITH_DRAFT)
+
     def _draft(self, request, obj):
         """The statement's draft of changes, read once per request."""
         if obj is None or obj.pk is None:
@@ -324,3 +328,131 @@ class DraftsAdminMixin:
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         return DraftPreview.as_view()(request, pk=obj.pk)
+
+
+# The statement form's buttons for reviews (editing/templates/admin/editing).
+SUBMIT, APPROVE, RETURN = "_submit_review", "_approve_publish", "_return_review"
+
+
+class ReviewsAdminMixin:
+    """For StatementAdmin: contributors submit for review; editors publish or return."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not reviews.may_publish(request.user):
+            fields += ["status", "author"]  # a contributor's statement is theirs, a draft
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and reviews.may_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and reviews.may_edit(request.user, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        request._editing_review = None
+        if request.method == "POST" and object_id is not None and RETURN in request.POST:
+            return self._return_to_author(request, object_id)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _return_to_author(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(_("No such statement."))
+        if not reviews.may_publish(request.user):
+            raise PermissionDenied
+        review = reviews.waiting(obj)
+        note = request.POST.get("review_note", "").strip()[:2000]
+        if review is None or not reviews.decide(review, request.user, Review.State.RETURNED, note):
+            messages.warning(request, _("This statement is not waiting for review any more."))
+        else:
+            self.log_change(request, obj, _("Returned to the author: %s") % (note or "—"))
+            messages.success(request, _("The statement is returned to its author."))
+        return HttpResponseRedirect(self._change_url(obj))
+
+    def save_model(self, request, obj, form, change):
+        if not reviews.may_publish(request.user):
+            obj.status = obj.Status.DRAFT
+            if not change:
+                obj.author = request.user
+        elif APPROVE in request.POST:
+            obj.status = obj.Status.PUBLISHED
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if getattr(request, "_editing_drafting", False):
+            return
+        obj = form.instance
+        if SUBMIT in request.POST and not reviews.may_publish(request.user):
+            reviews.submit(obj, request.user)
+            request._editing_review = "submitted"
+        elif APPROVE in request.POST and reviews.may_publish(request.user):
+            review = reviews.waiting(obj)
+            if review is not None and reviews.decide(review, request.user, Review.State.PUBLISHED):
+                request._editing_review = review
+            else:
+                request._editing_review = "raced"
+
+    def _log_review(self, request, obj, entry):
+        review = getattr(request, "_editing_review", None)
+        if review is None or review == "raced":
+            return
+        if review == "submitted":
+            words = _("Submitted for review.")
+        else:
+            submitter = review.submitted_by.get_username() if review.submitted_by else "—"
+            words = _("Published after review (submitted by %s).") % submitter
+        LogEntry.objects.log_actions(
+            user_id=request.user.pk, queryset=[obj], action_flag=CHANGE, change_message=words
+        )
+        if reversion.is_active():
+            reversion.set_comment(f"{entry.get_change_message()} {words}".strip())
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self._log_review(request, obj, entry)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        if entry is not None:
+            self._log_review(request, obj, entry)
+        return entry
+
+    def _review_message(self, request):
+        review = getattr(request, "_editing_review", None)
+        if review == "submitted":
+            messages.success(
+                request,
+                _("Submitted for review: the Editors are told, and you can still edit it."),
+            )
+        elif review == "raced":
+            messages.warning(
+                request,
+                _("Another editor decided this review first; your save is kept as a revision."),
+            )
+        elif review is not None:
+            messages.success(request, _("Approved and published."))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._review_message(request)
+        if getattr(request, "_editing_review", None) == "submitted":
+            return HttpResponseRedirect(self._change_url(obj))  # where the author sees it wait
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._review_message(request)
+        if getattr(request, "_editing_review", None) == "submitted":
+            return HttpResponseRedirect(self._change_url(obj))
+        return super().response_change(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        publisher = reviews.may_publish(request.user)
+        context["may_publish"] = publisher
+        context["review_waiting"] = reviews.waiting(obj)
+        context["review_returned"] = (
+            None if publisher or context["review_waiting"] else reviews.last_returned(obj)
+        )
+        context["may_submit"] = not publisher and context["review_waiting"] is None
+        return super().render_change_form(request, context, add, change, form_url, obj)

@@ -9,6 +9,6 @@ class EditingConfig(AppConfig):
     verbose_name = "Editing"
 
     def ready(self):
-        from . import revisions
+        from . import review_admin, revisions  # noqa: F401 - registers the review list
 
         revisions.register()

@@ -5,14 +5,19 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.contrib.postgres.search import SearchVectorField
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DataError, models, transaction
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from editing.admin import DraftsAdminMixin, NotesOutsideDraftsFormSet, RevisionsAdminMixin
+from editing.admin import (
+    DraftsAdminMixin,
+    NotesOutsideDraftsFormSet,
+    ReviewsAdminMixin,
+    RevisionsAdminMixin,
+)
 from editing.picker import ImagePickerAdminMixin
 from editing.widgets import AutocompleteSelectMultipleWithoutClearAll
 
@@ -250,6 +255,7 @@ class EditorNoteInline(StaffUserChoicesMixin, admin.StackedInline):
 
 @admin.register(Statement)
 class StatementAdmin(
+    ReviewsAdminMixin,
     DraftsAdminMixin,
     RevisionsAdminMixin,
     GuardedChangeListMixin,
@@ -294,6 +300,18 @@ class StatementAdmin(
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("organizations")
+
+    def get_object(self, request, object_id, from_field=None):
+        # One statement: the form's own widgets read its organizations, so the
+        # list's prefetch would be a query for nothing (the change page's budget).
+        queryset = self.get_queryset(request).prefetch_related(None)
+        field = (
+            self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        )
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (self.model.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name in self.autocomplete_fields:
