@@ -22,7 +22,7 @@ def comment_section(context, statement):
     comment in `?replytocom=` if there is one.
     """
     request = context["request"]
-    comments = statement.comments.visible_to(own_comment_ids(request)).thread_rows()
+    comments = Comment.objects.thread_of(statement, own_comment_ids(request))
     is_open = comments_open(statement)
     form = context.get("comment_form")
     if form is None and is_open:
