@@ -28,6 +28,7 @@ def test_editor_previews_then_publishes_changes(browsing, editor_account):
     expect(page.locator(".draft-notice")).to_contain_text("You are editing a draft of changes.")
     expect(page.get_by_label("Title")).to_have_value("Clean air near every school and nursery")
     violations = axe_violations(page, "statement form with a draft of changes")
+    screenshot(page, "statement-form-with-draft")
 
     # Visitors still see the published statement.
     visitor.reload()
