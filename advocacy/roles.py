@@ -18,6 +18,9 @@ logger = logging.getLogger(__name__)
 
 EDITORS = "Editors"
 MODERATORS = "Moderators"
+CONTRIBUTORS = "Contributors"
+# Publishing a statement and deciding a contributor's review (editing.Review's permission).
+PUBLISH = "editing.publish_statement"
 
 CRUD = ("add", "change", "delete", "view")
 
@@ -39,6 +42,20 @@ ROLES = {
             "topic",
             "staffprofile",
         )
+        | {PUBLISH, "editing.view_review"}
+    ),
+    # Write statements and submit them for review; never publish. The statement
+    # admin lets them change only their own unpublished statements (editing.reviews).
+    CONTRIBUTORS: frozenset(
+        {
+            "statements.add_statement",
+            "statements.change_statement",
+            "statements.view_statement",
+            "statements.add_image",
+            "statements.view_image",
+            "statements.view_organization",
+            "statements.view_topic",
+        }
     ),
     # Comments and the blocklist; statements read-only, to judge a comment in context.
     MODERATORS: frozenset(

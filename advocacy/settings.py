@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 import django.forms
 from django.core.exceptions import ImproperlyConfigured
+from django.templatetags.static import static
+from django.utils.functional import lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -107,6 +109,8 @@ INSTALLED_APPS = [
     "advocacy",  # site-wide management commands (backup_site, restore_site)
     "statements",
     "comments",
+    "reversion",
+    "editing",
 ]
 
 MIDDLEWARE = [
@@ -284,6 +288,10 @@ SITE_TAGLINE = os.environ.get("SITE_TAGLINE", "Statements, reposts and responses
 STATEMENTS_PER_PAGE = env_int("STATEMENTS_PER_PAGE", 10)
 # Lists stop after this many pages and point to the archive for older statements.
 LIST_MAX_PAGES = env_int("LIST_MAX_PAGES", 50)
+# Every save of a statement keeps a revision; 0 keeps them all, N each statement's newest N.
+REVISIONS_KEEP = env_int("REVISIONS_KEEP", 0)
+# At most one "waiting for review" mail to the Editors per this many minutes.
+REVIEWS_NOTIFY_INTERVAL_MINUTES = env_int("REVIEWS_NOTIFY_INTERVAL_MINUTES", 15)
 
 # The Figure button of the body editor; what it may produce is exactly what
 # statements.sanitize lets through.
@@ -308,6 +316,17 @@ STATEMENT_BODY_EXTENSIONS = {
 # Security ------------------------------------------------------------------
 # The admin lives here; a less guessable path keeps drive-by scanners off it.
 ADMIN_URL_PATH = os.environ.get("ADMIN_URL_PATH", "admin/").strip("/") + "/"
+# The Figure dialog's "Browse…" opens the image library's picker (editing/picker.py).
+STATEMENT_BODY_EXTENSIONS["Figure"] = {"pickerUrl": f"/{ADMIN_URL_PATH}statements/image/picker/"}
+# Enter after a figure starts a new paragraph (editing/static/editing/figure-exit.js).
+STATEMENT_BODY_EXTENSIONS["FigureExit"] = True
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [lazy(static, str)("editing/figure-exit.js")],
+        # It adds no tags or attributes to what a body may hold (statements/sanitize.py).
+        "extensions": {"FigureExit": lambda config, shared_config: None},
+    }
+]
 
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins per username + client address, with a cool-off, so

@@ -5,12 +5,21 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.contrib.postgres.search import SearchVectorField
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DataError, models, transaction
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
+
+from editing.admin import (
+    DraftsAdminMixin,
+    NotesOutsideDraftsFormSet,
+    ReviewsAdminMixin,
+    RevisionsAdminMixin,
+)
+from editing.picker import ImagePickerAdminMixin
+from editing.widgets import AutocompleteSelectMultipleWithoutClearAll
 
 from .forms import ImageForm, StatementForm
 from .models import EditorNote, Image, Organization, StaffProfile, Statement, Topic
@@ -142,7 +151,7 @@ class TopicAdmin(GuardedChangeListMixin, admin.ModelAdmin):
 
 
 @admin.register(Image)
-class ImageAdmin(GuardedChangeListMixin, admin.ModelAdmin):
+class ImageAdmin(ImagePickerAdminMixin, GuardedChangeListMixin, admin.ModelAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     form = ImageForm
     list_display = ["thumbnail", "alt_text", "caption", "credit", "dimensions", "uploaded_at"]
@@ -222,21 +231,37 @@ class StaffUserChoicesMixin:
     staff_user_fields = ()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in self.staff_user_fields:
-            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True)
-            kwargs["initial"] = request.user.pk
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name not in self.staff_user_fields:
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True)
+        kwargs["initial"] = request.user.pk
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # The same staff list for the author and every note's editor (and the
+        # empty note form): read once per request, not once per form.
+        if not hasattr(request, "_staff_user_choices"):
+            # A comprehension, not list(): list() would first COUNT the rows for its length.
+            request._staff_user_choices = [*iter(formfield.choices)]
+        formfield.choices = request._staff_user_choices
+        return formfield
 
 
 class EditorNoteInline(StaffUserChoicesMixin, admin.StackedInline):
     model = EditorNote
+    formset = NotesOutsideDraftsFormSet
     extra = 0
     fields = [("editor", "placement", "position"), "text"]
     staff_user_fields = ["editor"]
 
 
 @admin.register(Statement)
-class StatementAdmin(GuardedChangeListMixin, StaffUserChoicesMixin, admin.ModelAdmin):
+class StatementAdmin(
+    ReviewsAdminMixin,
+    DraftsAdminMixin,
+    RevisionsAdminMixin,
+    GuardedChangeListMixin,
+    StaffUserChoicesMixin,
+    admin.ModelAdmin,
+):
     form = StatementForm
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["title", "state_label", "publish_at", "organization_names", "view_link"]
@@ -270,8 +295,30 @@ class StatementAdmin(GuardedChangeListMixin, StaffUserChoicesMixin, admin.ModelA
         ),
     ]
 
+    class Media:
+        js = ["editing/accessible-names.js", "editing/autosave.js"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("organizations")
+
+    def get_object(self, request, object_id, from_field=None):
+        # One statement: the form's own widgets read its organizations, so the
+        # list's prefetch would be a query for nothing (the change page's budget).
+        queryset = self.get_queryset(request).prefetch_related(None)
+        field = (
+            self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        )
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (self.model.DoesNotExist, ValidationError, ValueError):
+            return None
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = AutocompleteSelectMultipleWithoutClearAll(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description="status", ordering="status")
     def state_label(self, statement):

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 from PIL import Image as PILImage
 
 from . import figures, images
@@ -70,6 +71,14 @@ class StatementForm(forms.ModelForm):
     class Meta:
         model = Statement
         fields = ["body"]  # the admin adds the fields of its fieldsets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The admin shows "Publish at" once, before both boxes, labelling neither.
+        if "publish_at" in self.fields:
+            date_box, time_box = self.fields["publish_at"].widget.widgets
+            date_box.attrs["aria-label"] = _("Publish at: date")
+            time_box.attrs["aria-label"] = _("Publish at: time")
 
     def clean_body(self):
         # The field has already sanitized the body, dropping any image from

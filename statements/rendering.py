@@ -18,33 +18,22 @@ from django.utils.safestring import mark_safe
 from . import figures
 
 _FIGURE = re.compile(r"<figure>(?P<inner>.*?)</figure>", re.DOTALL)
-_IMG_SRC = re.compile(r'<img\b[^>]*\bsrc="(?P<src>[^"]+)"')
 _CAPTION = re.compile(r"<figcaption>(?P<caption>.*?)</figcaption>", re.DOTALL)
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figcaption)>|<br>")
 
 
-def referenced_image_paths(body):
-    return {
-        path
-        for match in _IMG_SRC.finditer(body)
-        if (path := figures.media_path(html.unescape(match.group("src")))) is not None
-    }
-
-
 def render_body(body):
     """Return (HTML with library figures expanded, the library images it shows)."""
-    paths = referenced_image_paths(body)
-    images = figures.library_images(paths)
+    images = figures.images_of(figures.body_images(body)) if "<img" in body else {}
     if not images and "<figure>" not in body:
         return body, []
 
     def expand(match):
         inner = match.group("inner")
-        src = _IMG_SRC.search(inner)
-        address = html.unescape(src.group("src")) if src else None
-        image = images.get(figures.media_path(address)) if address else None
+        shown = figures.body_images(inner)
+        image = images.get(shown[0]) if shown else None
         if image is None:
-            figures.log_unshown(address)
+            figures.log_unshown(shown[0][0] if shown else None)
             return match.group(0)
         caption = _CAPTION.search(inner)
         own_caption = caption.group("caption").strip() if caption else ""

@@ -34,7 +34,8 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "ol": {"start"},
-    "img": {"src", "alt", "width", "height"},
+    # data-file: the library image a figure refers to (statements.figures).
+    "img": {"src", "alt", "width", "height", "data-file"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
@@ -44,6 +45,8 @@ def _filter_attribute(tag, attribute, value):
     # image library, by a normalized address under our own MEDIA_URL (no
     # percent-encoding or dot segments that a server would resolve elsewhere).
     if tag == "img" and attribute == "src" and figures.media_path(value) is None:
+        return None
+    if tag == "img" and attribute == "data-file" and figures.reference(value) is None:
         return None
     return value
 

@@ -64,6 +64,13 @@ def make_moderator(username=None, **fields):
     )
 
 
+def make_contributor(username=None, **fields):
+    """A staff member of the Contributors group: writes and submits, never publishes."""
+    return make_user(
+        username or f"contributor{_next()}", staff=True, groups=["Contributors"], **fields
+    )
+
+
 # --- organizations, topics --------------------------------------------------
 
 

@@ -635,4 +635,13 @@ ACCOUNTS = [
         "email": "moderator@example.org",
         "initials": "",
     },
+    {
+        # Writes and submits for review; an editor publishes (editing.reviews).
+        "username": "contributor",
+        "group": roles.CONTRIBUTORS,
+        "first_name": "Ari",
+        "last_name": "Lindqvist",
+        "email": "contributor@example.org",
+        "initials": "al",
+    },
 ]

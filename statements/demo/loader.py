@@ -17,8 +17,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import format_html
 
+from statements import figures
 from statements.models import EditorNote, Image, Organization, StaffProfile, Statement, Topic
 
 from .content import ACCOUNTS, ORGANIZATIONS, STATEMENTS, TOPICS
@@ -110,16 +110,6 @@ def _create_image(key, uploader, saved_files):
     return image
 
 
-def _figure_html(image):
-    # The shape statements.rendering expands at display time, adding the library's credit.
-    return format_html(
-        '<figure><img src="{}" alt="{}"><figcaption>{}</figcaption></figure>',
-        settings.MEDIA_URL + image.file.name,
-        image.alt_text,
-        image.caption,
-    )
-
-
 _FIGURE_MARKER = re.compile(r"\[\[figure:(?P<key>[\w-]+)\]\]")
 
 
@@ -127,7 +117,7 @@ def _build_body(spec, uploader, saved_files, result):
     def figure(match):
         image = _create_image(match.group("key"), uploader, saved_files)
         result.images += 1
-        return _figure_html(image)
+        return figures.figure_markup(image, caption=image.caption)
 
     return _FIGURE_MARKER.sub(figure, spec.body).strip()
 

@@ -14,7 +14,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from statements.models import Statement
+from statements.figures import add_references, figure_markup
+from statements.models import Image, Statement
 from statements.sanitize import sanitize_html
 from tests import factories
 from tests.pages import attrs_of, main_text
@@ -133,7 +134,9 @@ def test_a_copys_address_is_saved_as_the_library_original(
     response = post_body(editor_client, statement, "<p>Text.</p>" + figure(address))
     assert response.status_code == 302, body_errors(response)
     statement.refresh_from_db()
-    assert statement.body == f'<p>Text.</p><figure><img src="{photo.file.url}" alt=""></figure>'
+    assert statement.body == (
+        f'<p>Text.</p><figure><img src="{photo.file.url}" alt="" data-file="{photo.pk}"></figure>'
+    )
     assert list(statement.body_images.all()) == [photo]
 
     # The page shows the picture with the library's alt text, caption and credit.
@@ -145,11 +148,11 @@ def test_a_copys_address_is_saved_as_the_library_original(
     assert "© Harbour Archive / Ana Ruiz" in text
 
 
-def test_the_originals_address_is_saved_unchanged(editor_client, statement, photo):
+def test_the_originals_address_is_saved_as_a_reference(editor_client, statement, photo):
     body = "<p>Text.</p>" + figure(photo.file.url, caption="Our own caption")
     assert post_body(editor_client, statement, body).status_code == 302
     statement.refresh_from_db()
-    assert statement.body == body
+    assert statement.body == body.replace(' alt="">', f' alt="" data-file="{photo.pk}">')
     assert "Our own caption" in main_text(public_body(statement))
 
 
@@ -209,3 +212,75 @@ def test_the_sanitizer_drops_an_image_whose_address_is_not_normalized(src):
 def test_the_sanitizer_keeps_a_normalized_library_address():
     html = '<img src="/media/library/2026/11/0123456789abcdef0123456789abcdef-1600.webp" alt="">'
     assert sanitize_html(html) == html
+
+
+# --- figures refer to library images -----------------------------------------------------
+
+
+def referenced(image, src=None, caption=""):
+    figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
+    src = image.file.url if src is None else src
+    return f'<figure><img src="{src}" alt="" data-file="{image.pk}">{figcaption}</figure>'
+
+
+def test_a_reference_decides_which_image_a_figure_shows(editor_client, statement, photo):
+    other = factories.make_image(credit="© Someone Else")
+    body = "<p>Text.</p>" + referenced(photo, src=other.file.url)
+    assert post_body(editor_client, statement, body).status_code == 302
+    statement.refresh_from_db()
+    assert statement.body == "<p>Text.</p>" + referenced(photo)
+    assert list(statement.body_images.all()) == [photo]
+    assert "© Harbour Archive / Ana Ruiz" in main_text(public_body(statement))
+
+
+def test_a_reference_to_no_library_image_is_refused(editor_client, statement, photo):
+    body = "<p>Text.</p>" + referenced(photo).replace(f'"{photo.pk}"', '"999999"')
+    response = post_body(editor_client, statement, body)
+    assert response.status_code == 200
+    assert photo.file.url in " ".join(body_errors(response))
+
+
+def test_a_reference_with_an_address_from_another_site_is_refused(editor_client, statement, photo):
+    body = "<p>Text.</p>" + referenced(photo, src="https://photos.example.net/x.jpg")
+    response = post_body(editor_client, statement, body)
+    assert response.status_code == 200
+    assert "https://photos.example.net/x.jpg" in " ".join(body_errors(response))
+
+
+def test_saved_without_a_form_a_reference_survives_a_wrong_address(photo):
+    statement = factories.make_statement(
+        body="<p>Text.</p>" + referenced(photo, src="/media/library/2026/11/typo.jpg"),
+        publish_at=timezone.now() - timedelta(hours=1),
+    )
+    assert list(statement.body_images.all()) == [photo]
+    assert "© Harbour Archive / Ana Ruiz" in main_text(public_body(statement))
+
+
+def test_the_sanitizer_keeps_only_a_numeric_reference():
+    assert 'data-file="12"' in sanitize_html('<img src="/media/a.jpg" data-file="12">')
+    assert "data-file" not in sanitize_html('<img src="/media/a.jpg" data-file="x onload=1">')
+    assert "data-file" not in sanitize_html('<img src="/media/a.jpg" data-file="-1">')
+
+
+def test_figure_markup_is_what_the_editor_saves(editor_client, statement, photo):
+    markup = str(figure_markup(photo, caption="Our <own> caption"))
+    assert markup == (
+        f'<figure><img src="{photo.file.url}" alt="Dockers locking arms at the gate" '
+        f'data-file="{photo.pk}"><figcaption>Our &lt;own&gt; caption</figcaption></figure>'
+    )
+    assert post_body(editor_client, statement, "<p>Text.</p>" + markup).status_code == 302
+    statement.refresh_from_db()
+    assert statement.body == "<p>Text.</p>" + markup
+    text = main_text(public_body(statement))
+    assert "Our <own> caption" in text and "© Harbour Archive / Ana Ruiz" in text
+
+
+def test_older_bodies_get_references_by_the_data_migration(photo):
+    statement = factories.make_statement(
+        body="<p>Text.</p>" + figure(rendition(photo, 960, "webp"))
+    )
+    Statement.objects.filter(pk=statement.pk).update(body=statement.body)  # as stored before
+    assert add_references(Statement, Image) == 1
+    statement.refresh_from_db()
+    assert statement.body == "<p>Text.</p>" + referenced(photo)
+    assert add_references(Statement, Image) == 0  # once is enough
