@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "advocacy",  # site-wide management commands (backup_site, restore_site)
     "statements",
     "comments",
+    "wordpress",
 ]
 
 MIDDLEWARE = [

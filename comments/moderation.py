@@ -17,6 +17,7 @@ from statements.models import Statement
 from statements.pages import statements_changed
 
 from .models import Comment
+from .text import comment_text
 
 
 def refresh_comment_counts(statement_ids):
@@ -92,3 +93,36 @@ def erase_commenter(email):
         object_id__in=[str(pk) for pk in comments.values_list("pk", flat=True)],
     ).update(object_repr="(erased comment)")
     return delete(comments)
+
+
+@transaction.atomic
+def add_imported(statement_id, comments, *, known_parents=None, refresh=True):
+    """Store comments brought from another system, each in the state it had there.
+
+    `comments` is a list of unsaved Comment instances (status and created_at
+    set) with `import_key` and `import_parent_key` attributes; a parent key
+    resolves to a comment of the same list, whatever its position in it, or
+    to an already stored one in `known_parents` ({key: pk}). An unresolved
+    parent makes the reply top-level. Return {key: pk} of the stored ones.
+    Several rows at a time (bulk_create), so a large import is not one
+    INSERT per comment; refresh=False leaves the statement's count and pages
+    to one refresh_comment_counts() call when a batch of statements is done.
+    """
+    for comment in comments:
+        comment.statement_id = statement_id
+        comment.fingerprint = Comment.make_fingerprint(statement_id, comment.email, comment.body)
+        comment.body_html = comment_text(comment.body)
+    wanted_times = [comment.created_at for comment in comments]
+    Comment.objects.bulk_create(comments, batch_size=500)
+    stored = {comment.import_key: comment.pk for comment in comments}
+    parents = {**(known_parents or {}), **stored}
+    for comment, created_at in zip(comments, wanted_times, strict=True):
+        # bulk_create stamps created_at with the time of the import (auto_now_add):
+        # the comment's own time goes back in the same UPDATE as its parent.
+        comment.created_at = created_at
+        comment.parent_id = parents.get(comment.import_parent_key)
+    if comments:
+        Comment.objects.bulk_update(comments, ["created_at", "parent"], batch_size=500)
+    if refresh:
+        refresh_comment_counts([statement_id])
+    return stored

@@ -129,6 +129,20 @@ def normalize_addresses(clean_body, found):
     return _IMG_SRC.sub(original, clean_body)
 
 
+def figure_markup(image, caption=""):
+    """A body's figure of a library image, as the editor's Figure button writes it.
+
+    The one builder of figure markup for code that writes bodies (imports, the
+    demo): the page then shows it with the library's alt text, credit and,
+    unless `caption` (plain text) is given, the library's caption.
+    """
+    figcaption = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    return (
+        f'<figure><img src="{escape(settings.MEDIA_URL + image.file.name)}" '
+        f'alt="{escape(image.alt_text)}">{figcaption}</figure>'
+    )
+
+
 def log_unshown(address):
     """A figure saved without the form shows no library image: say so in the log."""
     if address is None:

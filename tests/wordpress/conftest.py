@@ -1,0 +1,32 @@
+import json
+
+import pytest
+from django.core.management import call_command
+
+
+class Run:
+    """One run of the command: its report (as JSON) and what it printed."""
+
+    def __init__(self, report, output):
+        self.report, self.output = report, output
+
+    def count(self, kind, outcome):
+        return self.report["counts"].get(kind, {}).get(outcome, 0)
+
+    def reasons(self, outcome=None):
+        return [
+            e["reason"]
+            for e in self.report["entries"]
+            if outcome is None or e["outcome"] == outcome
+        ]
+
+
+@pytest.fixture
+def run_import(tmp_path, capsys):
+    def run(path, *args):
+        report_path = tmp_path / f"report-{len(list(tmp_path.glob('report-*')))}.json"
+        call_command("import_wordpress", str(path), "--report", str(report_path), *args)
+        output = capsys.readouterr().out
+        return Run(json.loads(report_path.read_text(encoding="utf-8")), output)
+
+    return run
