@@ -39,6 +39,8 @@ ROLES = {
             "topic",
             "staffprofile",
         )
+        # Old addresses sent on to new ones (imports make them; editors fix them).
+        | _all_actions("redirects", "redirect")
     ),
     # Comments and the blocklist; statements read-only, to judge a comment in context.
     MODERATORS: frozenset(

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "statements",
     "comments",
     "wordpress",
+    "redirects",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +115,9 @@ MIDDLEWARE = [
     "advocacy.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "advocacy.middleware.RejectNullCharactersMiddleware",
+    # Old addresses (imports, staff's own) → 301; reads its table only on a 404
+    # or a WordPress-style /?p=12, so it comes before the page cache.
+    "redirects.middleware.RedirectMiddleware",
     # Anonymous page-cache hits are answered here, before sessions, CSRF and auth.
     "advocacy.pagecache.PageCacheMiddleware",
     "advocacy.middleware.DatabaseUnavailableMiddleware",

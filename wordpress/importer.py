@@ -38,6 +38,8 @@ from django.utils.text import slugify
 
 from comments import moderation
 from comments.models import BODY_MAX, EMAIL_MAX, NAME_MAX, WEBSITE_MAX, Comment
+from redirects.models import add_many as add_redirects
+from redirects.models import normalize as local_path
 from statements import pages
 from statements.images import ACCEPTED_EXTENSIONS
 from statements.models import Image, Organization, Statement, Topic, unique_slug
@@ -130,13 +132,6 @@ def _clip(text, limit):
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def local_path(url):
-    """The path (and ?p=… style query) of an old address, as a request for it arrives here."""
-    parts = urlsplit(url.strip())
-    path = parts.path or "/"
-    return f"{path}?{parts.query}" if parts.query else path
-
-
 class Importer:
     def __init__(self, path, options=None, progress=None):
         self.path = path
@@ -146,7 +141,7 @@ class Importer:
         self.media_map = media.MediaMap()
         self.stored_images = []  # saved in this run: their files go if the run is rolled back
         self.link_map = {}  # old local path → new address
-        self.redirects = []  # (old local path, new address)
+        self.redirects = []  # (old address, new address), stored with the item
         self.touched = set()  # statement ids whose comments or pages need a refresh
         self.needs_links = []  # statement ids whose bodies link to old addresses
         self.topics = {}
@@ -311,6 +306,7 @@ class Importer:
             if image is not None:
                 self.media_map.add(wp_id, image, paths, parent)
                 self._media_redirects(item, image, paths)
+                self._flush_redirects()
                 report.count(ATTACHMENT, SKIPPED)
                 return
         if not paths:
@@ -365,6 +361,7 @@ class Importer:
                 saved = True
                 self._remember(ATTACHMENT, wp_id, image)
                 self._media_redirects(item, image, paths)
+                self._flush_redirects()
         except BaseException:
             if saved:
                 image.delete_files()
@@ -520,6 +517,7 @@ class Importer:
             self._import_comments(item, statement)
             self._remember(POST, wp_id, statement, digest)
             self._post_redirects(item, statement)
+            self._flush_redirects()
         if converted.internal_links:
             self.needs_links.append(statement.pk)
         self.touched.add(statement.pk)
@@ -678,34 +676,57 @@ class Importer:
     def _redirect(self, old_url, new_url):
         self.redirects.append((local_path(old_url), new_url))
 
+    def _flush_redirects(self):
+        if self.redirects:
+            note = f"WordPress import of {self.source}"[:200]
+            self.report.redirects += add_redirects(self.redirects, note)
+            self.redirects = []
+
+    def _archive_redirects(self):
+        """/category/<slug>/ (with its parents' slugs before it) and /tag/<slug>/ → the topic."""
+        channel = self.survey.channel
+        parents = {c.get("slug", ""): c.get("parent", "") for c in channel.categories}
+        for kind, terms in (("category", channel.categories), ("tag", channel.tags)):
+            for term in terms:
+                raw = term.get("slug", "")
+                topic = self.topics.get(slugify(unquote(raw)))
+                if topic is None:
+                    continue
+                chain, seen = [raw], set()
+                while kind == "category" and parents.get(chain[0]) and chain[0] not in seen:
+                    seen.add(chain[0])
+                    chain.insert(0, parents[chain[0]])
+                self._redirect(f"/{kind}/{'/'.join(chain)}/", topic.get_absolute_url())
+        self._flush_redirects()
+
     def _register_links(self, item, statement):
         url = statement.get_absolute_url()
         for old in self._old_addresses(item, "p"):
             self.link_map[old] = url
 
     def _old_addresses(self, item, query_key):
-        addresses = [f"/?{query_key}={item['wp_id']}"]
+        prefix = urlsplit(self.source).path.rstrip("/")
+        addresses = [f"{prefix}/?{query_key}={item['wp_id']}"]
         link = (item.get("link") or "").strip()
         if link:
-            addresses.append(local_path(link))
+            addresses.append(link)
             raw_slug = (item.get("post_name") or "").strip()
             path = urlsplit(link).path
             for key, value in item["meta"]:
                 if key == "_wp_old_slug" and value.strip() and raw_slug and raw_slug in path:
                     addresses.append(path.replace(raw_slug, value.strip()))
-            if raw_slug and unquote(raw_slug) != raw_slug and raw_slug in path:
-                addresses.append(path.replace(raw_slug, unquote(raw_slug)))
-        return list(dict.fromkeys(addresses))
+        return list(dict.fromkeys(local_path(address) for address in addresses))
 
     def _post_redirects(self, item, statement):
         self._register_links(item, statement)
         url = statement.get_absolute_url()
         for old in self._old_addresses(item, "p"):
-            self.redirects.append((old, url))
+            self._redirect(old, url)
 
     # -- afterwards ---------------------------------------------------------------------
 
     def _finish(self):
+        self._archive_redirects()
         self._rewrite_links()
         ids = sorted(self.touched)
         for start in range(0, len(ids), 500):
@@ -715,11 +736,14 @@ class Importer:
 
     def _rewrite_links(self):
         def rewrite(match):
-            path = html.unescape(match["path"])
-            target = self.link_map.get(path) or self.link_map.get(path.split("#")[0])
-            if target is None and not path.endswith("/"):
+            address, _, fragment = html.unescape(match["path"]).partition("#")
+            path = local_path(address)
+            target = self.link_map.get(path)
+            if target is None and "?" not in path and not path.endswith("/"):
                 target = self.link_map.get(path + "/")
-            return f'href="{target}"' if target else match.group(0)
+            if target is None:
+                return match.group(0)
+            return f'href="{target}#{fragment}"' if fragment else f'href="{target}"'
 
         for statement in Statement.objects.filter(pk__in=self.needs_links):
             body = _LOCAL_HREF.sub(rewrite, statement.body)

@@ -2,6 +2,9 @@ import json
 
 import pytest
 from django.core.management import call_command
+from PIL import Image as PILImage
+
+from tests import factories
 
 
 class Run:
@@ -30,3 +33,17 @@ def run_import(tmp_path, capsys):
         return Run(json.loads(report_path.read_text(encoding="utf-8")), output)
 
     return run
+
+
+@pytest.fixture
+def uploads(tmp_path):
+    """A copy of the old site's wp-content/uploads with two photos (one with a GPS tag)."""
+    root = tmp_path / "uploads"
+    (root / "2023" / "05").mkdir(parents=True)
+    exif = PILImage.Exif()
+    exif[0x8825] = {2: (51.0, 30.0, 0.0)}  # GPSLatitude
+    (root / "2023" / "05" / "rally.jpg").write_bytes(
+        factories.jpeg_bytes(640, 480, exif=exif.tobytes())
+    )
+    (root / "2023" / "05" / "march.jpg").write_bytes(factories.jpeg_bytes(320, 240))
+    return root

@@ -8,25 +8,10 @@ from django.conf import settings
 from PIL import Image as PILImage
 
 from statements.models import Image, Statement
-from tests import factories
 
 from . import wxr
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def uploads(tmp_path):
-    """A copy of the old site's wp-content/uploads with two photos (one with a GPS tag)."""
-    root = tmp_path / "uploads"
-    (root / "2023" / "05").mkdir(parents=True)
-    exif = PILImage.Exif()
-    exif[0x8825] = {2: (51.0, 30.0, 0.0)}  # GPSLatitude
-    (root / "2023" / "05" / "rally.jpg").write_bytes(
-        factories.jpeg_bytes(640, 480, exif=exif.tobytes())
-    )
-    (root / "2023" / "05" / "march.jpg").write_bytes(factories.jpeg_bytes(320, 240))
-    return root
 
 
 def rally(parent=0):
