@@ -104,25 +104,37 @@ def add_imported(statement_id, comments, *, known_parents=None, refresh=True):
     resolves to a comment of the same list, whatever its position in it, or
     to an already stored one in `known_parents` ({key: pk}). An unresolved
     parent makes the reply top-level. Return {key: pk} of the stored ones.
-    Several rows at a time (bulk_create), so a large import is not one
-    INSERT per comment; refresh=False leaves the statement's count and pages
-    to one refresh_comment_counts() call when a batch of statements is done.
+    Parents are inserted before their replies, a level of the thread per
+    INSERT, so a large import is neither one INSERT per comment nor an UPDATE
+    afterwards; refresh=False leaves the statement's count and pages to one
+    refresh_comment_counts() call when a batch of statements is done.
     """
+    keys = {comment.import_key for comment in comments}
+    stored = dict(known_parents or {})
+    waiting = []
     for comment in comments:
         comment.statement_id = statement_id
         comment.fingerprint = Comment.make_fingerprint(statement_id, comment.email, comment.body)
         comment.body_html = comment_text(comment.body)
-    wanted_times = [comment.created_at for comment in comments]
-    Comment.objects.bulk_create(comments, batch_size=500)
-    stored = {comment.import_key: comment.pk for comment in comments}
-    parents = {**(known_parents or {}), **stored}
-    for comment, created_at in zip(comments, wanted_times, strict=True):
-        # bulk_create stamps created_at with the time of the import (auto_now_add):
-        # the comment's own time goes back in the same UPDATE as its parent.
-        comment.created_at = created_at
-        comment.parent_id = parents.get(comment.import_parent_key)
-    if comments:
-        Comment.objects.bulk_update(comments, ["created_at", "parent"], batch_size=500)
+        if comment.import_parent_key not in keys and comment.import_parent_key not in stored:
+            comment.import_parent_key = None
+        waiting.append(comment)
+    made = {}
+    while waiting:
+        level = [
+            c for c in waiting if c.import_parent_key is None or c.import_parent_key in stored
+        ]
+        if not level:  # a cycle of replies: the rest become top-level
+            level = waiting
+            for comment in level:
+                comment.import_parent_key = None
+        for comment in level:
+            comment.parent_id = stored.get(comment.import_parent_key)
+        Comment.objects.bulk_create(level, batch_size=500)
+        for comment in level:
+            stored[comment.import_key] = made[comment.import_key] = comment.pk
+        placed = {id(c) for c in level}
+        waiting = [c for c in waiting if id(c) not in placed]
     if refresh:
         refresh_comment_counts([statement_id])
-    return stored
+    return made

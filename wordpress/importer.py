@@ -22,8 +22,11 @@ import html
 import ipaddress
 import json
 import re
+import tempfile
+import time
 from dataclasses import dataclass, field
 from datetime import UTC
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -40,7 +43,7 @@ from comments import moderation
 from comments.models import BODY_MAX, EMAIL_MAX, NAME_MAX, WEBSITE_MAX, Comment
 from redirects.models import add_many as add_redirects
 from redirects.models import normalize as local_path
-from statements import pages
+from statements import derived, pages
 from statements.images import ACCEPTED_EXTENSIONS
 from statements.models import Image, Organization, Statement, Topic, unique_slug
 
@@ -49,6 +52,8 @@ from .bodies import BodyConverter, plain
 from .models import ImportedObject
 from .report import CREATED, FAILED, SKIPPED, UPDATED, Report
 
+# Items per transaction: fewer commits, and an interruption loses at most these.
+CHUNK_ITEMS = 100
 # Changing how objects are converted changes every digest: a re-run then updates.
 CONVERSION_VERSION = "1"
 POST, PAGE, ATTACHMENT, COMMENT = (k.value for k in ImportedObject.Kind)
@@ -149,9 +154,32 @@ class Importer:
     # -- the run ------------------------------------------------------------------------
 
     def run(self):
-        report = self.report
+        started = time.monotonic()
         try:
-            self.survey = wxr.check(self.path)
+            with tempfile.TemporaryDirectory(prefix="wordpress-import-") as folder:
+                return self._run(Path(folder))
+        finally:
+            self.report.seconds["total"] = time.monotonic() - started
+
+    def _run(self, folder):
+        report = self.report
+        # The file is read once, checked whole before anything is written, into
+        # two spools of one JSON line per item: later passes read those (faster
+        # than XML, and memory stays flat whatever the file's size).
+        self.spools = {"media": folder / "media.jsonl", "items": folder / "items.jsonl"}
+        try:
+            with (
+                open(self.spools["media"], "w", encoding="utf-8") as media_spool,
+                open(self.spools["items"], "w", encoding="utf-8") as item_spool,
+            ):
+
+                def spool(item):
+                    out = media_spool if item.get("post_type") == "attachment" else item_spool
+                    out.write(json.dumps(item, ensure_ascii=False) + "\n")
+
+                started = time.monotonic()
+                self.survey = wxr.check(self.path, on_item=spool)
+                report.seconds["check"] = time.monotonic() - started
         except (wxr.WXRError, OSError) as exc:
             report.fatal = str(exc)
             return report
@@ -176,11 +204,17 @@ class Importer:
         }
         outer = transaction.atomic() if self.options.dry_run else contextlib.nullcontext()
         try:
-            with outer:
+            # Each page the import touches is bumped once, when it ends (statements.pages).
+            with outer, pages.batched():
                 self._load_mappings()
-                self._media_pass()
-                self._content_pass()
-                self._finish()
+                for phase, step in (
+                    ("media", self._media_pass),
+                    ("items", self._content_pass),
+                    ("finish", self._finish),
+                ):
+                    started = time.monotonic()
+                    step()
+                    report.seconds[phase] = time.monotonic() - started
                 if self.options.dry_run:
                     raise _DryRun
         except _DryRun:
@@ -192,6 +226,11 @@ class Importer:
         finally:
             self.progress.finish()
         return report
+
+    def _spooled(self, name):
+        with open(self.spools[name], encoding="utf-8") as spool:
+            for line in spool:
+                yield json.loads(line)
 
     def _remove_stored_files(self):
         for image in self.stored_images:
@@ -216,16 +255,13 @@ class Importer:
             self.mappings.setdefault(kind, {})[wp_id] = (object_id, digest)
 
     def _remember(self, kind, wp_id, obj, digest=""):
-        ImportedObject.objects.update_or_create(
-            source=self.source,
-            kind=kind,
-            wp_id=wp_id,
-            defaults={
-                "content_type": self.content_types[kind],
-                "object_id": obj.pk,
-                "digest": digest,
-            },
-        )
+        fields = {"content_type": self.content_types[kind], "object_id": obj.pk, "digest": digest}
+        if wp_id in self.mappings[kind]:
+            ImportedObject.objects.filter(source=self.source, kind=kind, wp_id=wp_id).update(
+                **fields
+            )
+        else:
+            ImportedObject.objects.create(source=self.source, kind=kind, wp_id=wp_id, **fields)
         self.mappings[kind][wp_id] = (obj.pk, digest)
 
     # -- authors ------------------------------------------------------------------------
@@ -277,9 +313,7 @@ class Importer:
 
     def _media_pass(self):
         self.progress.phase("media", self.survey.attachments)
-        for _channel, item in wxr.read(self.path):
-            if item.get("post_type") != "attachment":
-                continue
+        for item in self._spooled("media"):
             self._prepare(item)
             try:
                 self._import_attachment(item)
@@ -403,30 +437,66 @@ class Importer:
 
     def _content_pass(self):
         self.progress.phase("items", self.survey.items - self.survey.attachments)
-        for _channel, item in wxr.read(self.path):
-            post_type = item.get("post_type", "post")
-            if post_type == "attachment":
-                continue
-            self._prepare(item)
-            try:
-                if post_type == "post":
-                    self._import_post(item)
-                elif post_type == "page":
-                    self._import_page(item)
-                else:
-                    what = SKIPPED_TYPES.get(post_type)
-                    reason = (
-                        f"{what} (not imported)" if what else f"unknown post type “{post_type}”"
-                    )
-                    self.report.add(
-                        "other",
-                        SKIPPED,
-                        reason,
-                        wp_id=item["wp_id"],
-                        title=plain(item.get("title")),
-                    )
-            finally:
-                self.progress.advance()
+        chunk = []
+        for item in self._spooled("items"):
+            chunk.append(item)
+            if len(chunk) >= CHUNK_ITEMS:
+                self._content_chunk(chunk)
+                chunk = []
+        if chunk:
+            self._content_chunk(chunk)
+
+    def _content_chunk(self, items):
+        """One transaction for a few items: an interruption loses none half-imported."""
+        self.new_links = []  # (statement, organizations, topics) of statements made here
+        with transaction.atomic():
+            for item in items:
+                self._prepare(item)
+                try:
+                    self._content_item(item)
+                finally:
+                    self.progress.advance()
+            self._store_new_links()
+            self._flush_redirects()
+
+    def _content_item(self, item):
+        post_type = item.get("post_type", "post")
+        if post_type == "post":
+            self._import_post(item)
+        elif post_type == "page":
+            self._import_page(item)
+        else:
+            what = SKIPPED_TYPES.get(post_type)
+            reason = f"{what} (not imported)" if what else f"unknown post type “{post_type}”"
+            self.report.add(
+                "other", SKIPPED, reason, wp_id=item["wp_id"], title=plain(item.get("title"))
+            )
+
+    def _store_new_links(self):
+        """New statements' organizations and topics in two INSERTs, then their labels.
+
+        Written past the m2m signals (statements.derived asks callers that do
+        so to refresh labels themselves), since one statement at a time costs
+        each four more queries; the pages are refreshed when the import ends.
+        """
+        if not self.new_links:
+            return
+        organization_links, topic_links, linked = [], [], {}
+        for statement, organizations, topics in self.new_links:
+            organization_links += [
+                Statement.organizations.through(statement_id=statement.pk, organization_id=o.pk)
+                for o in organizations
+            ]
+            topic_links += [
+                Statement.topics.through(statement_id=statement.pk, topic_id=t.pk) for t in topics
+            ]
+            linked.update({(type(o), o.pk): o for o in (*organizations, *topics)})
+        Statement.organizations.through.objects.bulk_create(organization_links)
+        Statement.topics.through.objects.bulk_create(topic_links)
+        ids = [statement.pk for statement, _, _ in self.new_links]
+        derived.refresh_labels(ids)
+        pages.links_changed(ids, list(linked.values()))
+        self.new_links = []
 
     def _import_page(self, item):
         self.report.add(
@@ -512,12 +582,14 @@ class Importer:
             notes.append("sticky in WordPress (noted; statements are listed by date)")
         with transaction.atomic():
             statement.save()
-            statement.organizations.set([organization])
-            statement.topics.set(self._topics(item))
+            if creating:
+                self.new_links.append((statement, [organization], self._topics(item)))
+            else:
+                statement.organizations.set([organization])
+                statement.topics.set(self._topics(item))
             self._import_comments(item, statement)
             self._remember(POST, wp_id, statement, digest)
             self._post_redirects(item, statement)
-            self._flush_redirects()
         if converted.internal_links:
             self.needs_links.append(statement.pk)
         self.touched.add(statement.pk)

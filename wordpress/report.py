@@ -24,6 +24,7 @@ class Report:
         self.authors = {}  # WordPress login → what its items became
         self.redirects = 0
         self.fatal = ""
+        self.seconds = {}  # phase → seconds it took
 
     def count(self, kind, outcome, n=1):
         self.counts[kind][outcome] += n
@@ -52,6 +53,7 @@ class Report:
             },
             "authors": self.authors,
             "redirects": self.redirects,
+            "seconds": {phase: round(value, 2) for phase, value in self.seconds.items()},
             "entries": self.entries,
         }
 

@@ -34,8 +34,20 @@ class WXRError(Exception):
     """The file is not a WordPress export we can read; the message says why."""
 
 
+_SHORT = {}
+
+
 def _short(uri_name):
     """'http://wordpress.org/export/1.2/ post_id' → 'wp:post_id'."""
+    short = _SHORT.get(uri_name)
+    if short is None:
+        short = _shorten(uri_name)
+        if len(_SHORT) < 1000:  # a hostile file's made-up names are not all kept
+            _SHORT[uri_name] = short
+    return short
+
+
+def _shorten(uri_name):
     if " " not in uri_name:
         return uri_name
     uri, local = uri_name.split(" ", 1)
@@ -315,5 +327,5 @@ def check(path, *, on_item=None):
         if survey.utc_offset is None:
             survey.utc_offset = local_offset(item)
         if on_item:
-            on_item()
+            on_item(item)
     return survey

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from statements.models import Organization, Statement, Topic
 from tests import factories
@@ -246,3 +247,26 @@ def test_other_post_types_are_skipped_and_reported(tmp_path, run_import):
     }
     assert any("sticky" in r for r in run.reasons("note"))
     assert "unknown post type “event”" in run.output
+
+
+def test_cached_lists_show_the_import_and_a_statement_leaving_a_topic_leaves_its_page(
+    tmp_path, run_import
+):
+    visitor = Client()
+    assert "Rent freeze now" not in visitor.get("/").content.decode()  # the home page, cached
+    first = wxr.item(
+        post_id=90,
+        title="Rent freeze now",
+        slug="rent-freeze",
+        categories=[("housing", "Housing")],
+    )
+    run_import(wxr.write(tmp_path, first))
+    assert "Rent freeze now" in visitor.get("/").content.decode()
+    assert "Rent freeze now" in visitor.get("/topics/housing/").content.decode()  # cached now
+
+    moved = wxr.item(
+        post_id=90, title="Rent freeze now", slug="rent-freeze", categories=[("wages", "Wages")]
+    )
+    run_import(wxr.write(tmp_path, moved))
+    assert "Rent freeze now" not in visitor.get("/topics/housing/").content.decode()
+    assert "Rent freeze now" in visitor.get("/topics/wages/").content.decode()
