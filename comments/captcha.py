@@ -20,8 +20,6 @@ from django.utils import timezone
 
 from advocacy.numbers import whole_number
 
-from . import widgets
-
 PLUS, MINUS, TIMES, DIVIDED_BY = "+", "\u2212", "\u00d7", "\u2044"
 OPERATOR_WORDS = {PLUS: "plus", MINUS: "minus", TIMES: "times", DIVIDED_BY: "divided by"}
 
@@ -153,8 +151,8 @@ class QuestionWidget(forms.MultiWidget):
         }
         super().__init__(
             [
-                widgets.HiddenInput(attrs={"autocomplete": "off"}),
-                widgets.TextInput(answer_attrs),
+                forms.HiddenInput(attrs={"autocomplete": "off"}),
+                forms.TextInput(answer_attrs),
             ]
         )
         self.question = None
@@ -179,9 +177,6 @@ class QuestionWidget(forms.MultiWidget):
             )
         context["widget"]["subwidgets"][0]["attrs"].pop("aria-describedby", None)
         context["widget"]["subwidgets"][0]["attrs"].pop("aria-invalid", None)
-        context["key_input"], context["answer_input"] = (
-            widgets.input_markup(subwidget) for subwidget in context["widget"]["subwidgets"]
-        )
         return context
 
 

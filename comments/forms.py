@@ -1,21 +1,25 @@
 from django import forms
 from django.conf import settings
 
+from advocacy.jinja2 import PublicFormRenderer
 from advocacy.numbers import whole_number
 
-from . import spam, widgets
+from . import spam
 from .captcha import SingleUseCaptchaField, new_question
 from .models import Comment
 
 
 class CommentForm(forms.ModelForm):
+    # Its inputs are rendered with the public pages' templates (advocacy/jinja2.py).
+    default_renderer = PublicFormRenderer()
+
     # Hidden from people by CSS; bots that fill every field fill this one too.
     homepage = forms.CharField(
         required=False,
         label="Leave this field empty",
         max_length=200,
         strip=False,
-        widget=widgets.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
     # Declared here for assume_scheme: "example.org" means https://example.org.
     website = forms.URLField(
@@ -23,9 +27,9 @@ class CommentForm(forms.ModelForm):
         max_length=Comment._meta.get_field("website").max_length,
         assume_scheme="https",
         label="Website",
-        widget=widgets.URLInput(attrs={"autocomplete": "url"}),
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
     )
-    form_time = forms.CharField(required=False, widget=widgets.HiddenInput, max_length=100)
+    form_time = forms.CharField(required=False, widget=forms.HiddenInput, max_length=100)
     captcha = SingleUseCaptchaField(label="Solve :")
 
     field_order = ["body", "name", "email", "website", "captcha", "homepage", "parent"]
@@ -35,11 +39,11 @@ class CommentForm(forms.ModelForm):
         fields = ["body", "name", "email", "website", "parent"]
         labels = {"body": "Comment", "name": "Name", "email": "Email", "website": "Website"}
         widgets = {
-            "body": widgets.Textarea(attrs={"rows": 8, "cols": 45}),
-            "parent": widgets.HiddenInput,
-            "name": widgets.TextInput(attrs={"autocomplete": "name"}),
-            "email": widgets.EmailInput(attrs={"autocomplete": "email"}),
-            "website": widgets.URLInput(attrs={"autocomplete": "url"}),
+            "body": forms.Textarea(attrs={"rows": 8, "cols": 45}),
+            "parent": forms.HiddenInput,
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "website": forms.URLInput(attrs={"autocomplete": "url"}),
         }
         help_texts = {"email": "Never published."}
 
