@@ -41,6 +41,10 @@ ROLES = {
         )
         # Old addresses sent on to new ones (imports make them; editors fix them).
         | _all_actions("redirects", "redirect")
+        # The site's own pages (About, Contact…) and their menus.
+        | _all_actions("pages", "page")
+        # Bringing a WordPress site over (the admin's upload page).
+        | {"wordpress.import_wordpress", "wordpress.view_importedobject"}
     ),
     # Comments and the blocklist; statements read-only, to judge a comment in context.
     MODERATORS: frozenset(

@@ -107,8 +107,9 @@ INSTALLED_APPS = [
     "advocacy",  # site-wide management commands (backup_site, restore_site)
     "statements",
     "comments",
-    "wordpress",
     "redirects",
+    "pages",
+    "wordpress",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +153,7 @@ TEMPLATES = [
             "extensions": [
                 "statements.template_globals.StatementGlobals",
                 "comments.template_globals.CommentGlobals",
+                "pages.template_globals.PageGlobals",
             ],
             "context_processors": [
                 "django.contrib.messages.context_processors.messages",

@@ -95,7 +95,6 @@ def erase_commenter(email):
     return delete(comments)
 
 
-@transaction.atomic
 def add_imported(statement_id, comments, *, known_parents=None, refresh=True):
     """Store comments brought from another system, each in the state it had there.
 
@@ -104,37 +103,51 @@ def add_imported(statement_id, comments, *, known_parents=None, refresh=True):
     resolves to a comment of the same list, whatever its position in it, or
     to an already stored one in `known_parents` ({key: pk}). An unresolved
     parent makes the reply top-level. Return {key: pk} of the stored ones.
-    Parents are inserted before their replies, a level of the thread per
-    INSERT, so a large import is neither one INSERT per comment nor an UPDATE
-    afterwards; refresh=False leaves the statement's count and pages to one
+    refresh=False leaves the statement's count and pages to one
     refresh_comment_counts() call when a batch of statements is done.
     """
-    keys = {comment.import_key for comment in comments}
-    stored = dict(known_parents or {})
-    waiting = []
-    for comment in comments:
-        comment.statement_id = statement_id
-        comment.fingerprint = Comment.make_fingerprint(statement_id, comment.email, comment.body)
-        comment.body_html = comment_text(comment.body)
-        if comment.import_parent_key not in keys and comment.import_parent_key not in stored:
-            comment.import_parent_key = None
-        waiting.append(comment)
+    stored = add_imported_many([(statement_id, comments, known_parents or {})], refresh=refresh)
+    return {key: pk for (_, key), pk in stored.items()}
+
+
+@transaction.atomic
+def add_imported_many(groups, *, refresh=True):
+    """add_imported for several statements at once: [(statement id, comments, known_parents)].
+
+    Return {(statement id, key): pk}. Parents are inserted before their
+    replies, one level of every thread per INSERT, so a large import costs
+    a few INSERTs per batch of statements rather than one per comment, and
+    no UPDATE afterwards. A parent key resolves within its own statement only.
+    """
+    stored, waiting, keys = {}, [], set()
+    for statement_id, comments, known_parents in groups:
+        stored.update({(statement_id, key): pk for key, pk in known_parents.items()})
+        keys.update((statement_id, comment.import_key) for comment in comments)
+    for statement_id, comments, _ in groups:
+        for comment in comments:
+            comment.statement_id = statement_id
+            comment.fingerprint = Comment.make_fingerprint(
+                statement_id, comment.email, comment.body
+            )
+            comment.body_html = comment_text(comment.body)
+            key = (statement_id, comment.import_key)
+            parent = (statement_id, comment.import_parent_key)
+            if comment.import_parent_key is None or (parent not in keys and parent not in stored):
+                parent = None
+            waiting.append((key, parent, comment))
     made = {}
     while waiting:
-        level = [
-            c for c in waiting if c.import_parent_key is None or c.import_parent_key in stored
-        ]
+        level = [entry for entry in waiting if entry[1] is None or entry[1] in stored]
         if not level:  # a cycle of replies: the rest become top-level
-            level = waiting
-            for comment in level:
-                comment.import_parent_key = None
-        for comment in level:
-            comment.parent_id = stored.get(comment.import_parent_key)
-        Comment.objects.bulk_create(level, batch_size=500)
-        for comment in level:
-            stored[comment.import_key] = made[comment.import_key] = comment.pk
-        placed = {id(c) for c in level}
-        waiting = [c for c in waiting if id(c) not in placed]
-    if refresh:
-        refresh_comment_counts([statement_id])
+            level = [(key, None, comment) for key, _, comment in waiting]
+        for _, parent, comment in level:
+            comment.parent_id = stored.get(parent)
+        Comment.objects.bulk_create([comment for _, _, comment in level], batch_size=500)
+        placed = set()
+        for key, _, comment in level:
+            stored[key] = made[key] = comment.pk
+            placed.add(key)
+        waiting = [entry for entry in waiting if entry[0] not in placed]
+    if refresh and groups:
+        refresh_comment_counts([statement_id for statement_id, _, _ in groups])
     return made

@@ -21,7 +21,7 @@ import contextvars
 
 from django.db import transaction
 
-from advocacy.pagecache import invalidate
+from advocacy.pagecache import EVERY_PAGE, invalidate
 
 from .models import Organization, Statement, Topic
 
@@ -30,6 +30,11 @@ HOME, FEED, SITEMAP, ARCHIVE = "home", "feed", "sitemap", "archive"
 
 def statement_tag(slug):
     return f"statement:{slug}"
+
+
+def page_tag(slug):
+    """A site page's own page (pages app)."""
+    return f"page:{slug}"
 
 
 def topic_tag(slug):
@@ -58,6 +63,10 @@ def tags_for_home():
 def tags_for_statement(slug):
     """Its page: the statement, its notes, comments and neighbours' links."""
     return [statement_tag(slug)]
+
+
+def tags_for_page(slug):
+    return [page_tag(slug)]
 
 
 def tags_for_topic(slug):
@@ -133,9 +142,13 @@ def visible_tags(statement_ids, *, listing_only=False):
 _batch = contextvars.ContextVar("statements_pages_batch", default=None)
 
 
+BATCH_LIMIT = 500
+
+
 class _Batch:
     def __init__(self):
         self.seen, self.tags, self.after = set(), set(), []
+        self.everything = False
         # Statements made inside the batch showed nowhere before it: their
         # pages are computed once, at the end.
         self.last_pk_before = (
@@ -161,7 +174,9 @@ def batched():
     pages showing it before the batch, which a change may take it off) and,
     for all of them at once, when the batch ends (the pages showing them
     after); tags are bumped then, not once per save, m2m change and comment.
-    Items committed before an error are bumped all the same.
+    Items committed before an error are bumped all the same. A batch that
+    touches more than BATCH_LIMIT statements makes every cached page stale
+    (one tag, EVERY_PAGE) instead of computing and bumping thousands of tags.
     """
     if _batch.get() is not None:  # already inside one: it bumps at its end
         yield
@@ -172,10 +187,12 @@ def batched():
         yield
     finally:
         _batch.reset(token)
-        ids = sorted(batch.seen)
-        for start in range(0, len(ids), 500):
-            batch.tags |= visible_tags(ids[start : start + 500])
-        invalidate_on_commit(batch.tags)
+        if batch.everything:
+            invalidate_on_commit({EVERY_PAGE})
+        else:
+            ids = sorted(batch.seen)
+            batch.tags |= visible_tags(ids)
+            invalidate_on_commit(batch.tags)
         for function in batch.after:
             function()
 
@@ -189,7 +206,8 @@ def invalidate_on_commit(tags):
     """
     tags = {tag for tag in tags if tag and not tag.endswith(":None")}
     if (batch := _batch.get()) is not None:
-        batch.tags |= tags
+        if not batch.everything:
+            batch.tags |= tags
         return
     if not tags:
         return
@@ -207,8 +225,13 @@ def statements_changed(statement_ids, *, listing_only=False):
     leaves a topic, is unpublished, deleted): the pages showing it then.
     """
     if (batch := _batch.get()) is not None:
+        if batch.everything:
+            return
         first_seen = set(statement_ids) - batch.seen
         batch.seen |= first_seen
+        if len(batch.seen) > BATCH_LIMIT:
+            batch.everything = True
+            return
         existing = [pk for pk in first_seen if pk <= batch.last_pk_before]
         if existing:
             batch.tags |= visible_tags(existing)
@@ -255,6 +278,14 @@ def label_saved(label):
 
 def _label_tag(label, slug):
     return topic_tag(slug) if isinstance(label, Topic) else organization_tag(slug)
+
+
+def site_page_changed(slugs, *, in_menu):
+    """Site pages changed: their own pages and, for one in a menu, every page (the menus)."""
+    tags = {page_tag(slug) for slug in slugs}
+    if in_menu:
+        tags.add(EVERY_PAGE)
+    invalidate_on_commit(tags)
 
 
 def note_changed(statement_id):

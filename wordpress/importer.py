@@ -41,6 +41,7 @@ from django.utils.text import slugify
 
 from comments import moderation
 from comments.models import BODY_MAX, EMAIL_MAX, NAME_MAX, WEBSITE_MAX, Comment
+from pages.models import Page
 from redirects.models import add_many as add_redirects
 from redirects.models import normalize as local_path
 from statements import derived, pages
@@ -149,7 +150,9 @@ class Importer:
         self.redirects = []  # (old address, new address), stored with the item
         self.touched = set()  # statement ids whose comments or pages need a refresh
         self.needs_links = []  # statement ids whose bodies link to old addresses
+        self.pages_needing_links = []
         self.topics = {}
+        self.page_parents = {}  # page's wp id → its parent's
 
     # -- the run ------------------------------------------------------------------------
 
@@ -199,6 +202,7 @@ class Importer:
         self.converter = BodyConverter(self.media_map, hosts)
         self.content_types = {
             POST: ContentType.objects.get_for_model(Statement),
+            PAGE: ContentType.objects.get_for_model(Page),
             ATTACHMENT: ContentType.objects.get_for_model(Image),
             COMMENT: ContentType.objects.get_for_model(Comment),
         }
@@ -449,6 +453,8 @@ class Importer:
     def _content_chunk(self, items):
         """One transaction for a few items: an interruption loses none half-imported."""
         self.new_links = []  # (statement, organizations, topics) of statements made here
+        self.new_comments = []  # (statement id, comments, known parents)
+        self.pending_comment_ids = set()
         with transaction.atomic():
             for item in items:
                 self._prepare(item)
@@ -457,6 +463,7 @@ class Importer:
                 finally:
                     self.progress.advance()
             self._store_new_links()
+            self._store_new_comments()
             self._flush_redirects()
 
     def _content_item(self, item):
@@ -499,13 +506,76 @@ class Importer:
         self.new_links = []
 
     def _import_page(self, item):
-        self.report.add(
-            PAGE,
-            SKIPPED,
-            "pages are not imported yet",
-            wp_id=item["wp_id"],
-            title=plain(item.get("title")),
+        """A WordPress page becomes a site page (pages app); its parent is linked at the end."""
+        report, wp_id = self.report, item["wp_id"]
+        title = plain(item.get("title"))
+        status = (item.get("status") or "").strip()
+        if wp_id is None:
+            report.add(PAGE, FAILED, "no wp:post_id", title=title)
+            return
+        if status == "trash":
+            report.add(PAGE, SKIPPED, "in the trash (not imported)", wp_id=wp_id, title=title)
+            return
+        digest = _digest({k: v for k, v in item.items() if k != "meta_dict"})
+        known = self.mappings[PAGE].get(wp_id)
+        page = Page.objects.filter(pk=known[0]).first() if known else None
+        parent = _int(item.get("post_parent"), 0)
+        if parent:
+            self.page_parents[wp_id] = parent
+        if page is not None and known[1] == digest:
+            self._register_page_links(item, page)
+            report.count(PAGE, SKIPPED)
+            return
+        creating = page is None
+        page = page or Page()
+        notes = []
+        page.title = _clip(title, 255) or f"Untitled #{wp_id}"
+        if creating:
+            page.slug = self._slug(item, notes, model=Page, fallback=f"page-{wp_id}")
+            notes.append("not in a menu yet: choose the header or footer menu in the admin")
+        converted = self.converter.convert(item.get("content") or "", post_id=wp_id)
+        notes.extend(converted.notes)
+        page.body = converted.html
+        page.menu_order = _int(item.get("menu_order"), 0)
+        protected = bool((item.get("post_password") or "").strip())
+        page.status = (
+            Page.Status.PUBLISHED if status == "publish" and not protected else Page.Status.DRAFT
         )
+        if status == "private":
+            notes.append("private in WordPress: imported as a draft")
+        if protected:
+            notes.append("password-protected in WordPress: imported as a draft")
+        with transaction.atomic():
+            page.save()
+            self._remember(PAGE, wp_id, page, digest)
+            self._register_page_links(item, page)
+            for old in self._old_addresses(item, "page_id"):
+                self._redirect(old, page.get_absolute_url())
+        if converted.internal_links:
+            self.pages_needing_links.append(page.pk)
+        report.count(PAGE, CREATED if creating else UPDATED)
+        for note in dict.fromkeys(notes):
+            report.note(PAGE, note, wp_id=wp_id, title=page.title)
+
+    def _register_page_links(self, item, page):
+        for old in self._old_addresses(item, "page_id"):
+            self.link_map[old] = page.get_absolute_url()
+
+    def _link_page_parents(self):
+        """After every page is in: the order of the file does not matter."""
+        for wp_id, parent_wp_id in self.page_parents.items():
+            child, parent = self.mappings[PAGE].get(wp_id), self.mappings[PAGE].get(parent_wp_id)
+            if child is None:
+                continue
+            if parent is None:
+                self.report.note(
+                    PAGE, f"parent page #{parent_wp_id} is not in the export", wp_id=wp_id
+                )
+                continue
+            page = Page.objects.filter(pk=child[0]).first()
+            if page is not None and page.parent_id != parent[0]:
+                page.parent_id = parent[0]
+                page.save()
 
     def _when(self, item):
         moment = dates.aware(item.get("post_date_gmt"), item.get("post_date"), self.zone)
@@ -597,12 +667,13 @@ class Importer:
         for note in dict.fromkeys(notes):
             report.note(POST, note, wp_id=wp_id, title=statement.title)
 
-    def _slug(self, item, notes):
+    def _slug(self, item, notes, *, model=Statement, fallback=None):
+        fallback = fallback or f"post-{item['wp_id']}"
         raw = (item.get("post_name") or "").strip()
         decoded = unquote(raw)
-        base = slugify(decoded) or slugify(plain(item.get("title"))) or f"post-{item['wp_id']}"
+        base = slugify(decoded) or slugify(plain(item.get("title"))) or fallback
         base = base[:190].strip("-")
-        slug = unique_slug(Statement, base, fallback=f"post-{item['wp_id']}")
+        slug = unique_slug(model, base, fallback=fallback)
         if decoded and slugify(decoded) != decoded.lower():
             notes.append(f"slug “{decoded}” became “{slug}”")
         elif slug != base:
@@ -665,9 +736,10 @@ class Importer:
                 )
                 present.discard(wp_id)
                 continue
-            if wp_id in known:
+            if wp_id in known or wp_id in self.pending_comment_ids:
                 report.count(COMMENT, SKIPPED)
                 continue
+            self.pending_comment_ids.add(wp_id)
             comment, reason = self._comment(raw)
             if comment is None:
                 report.add(COMMENT, FAILED, reason, wp_id=wp_id, title=who)
@@ -688,9 +760,13 @@ class Importer:
         if not new:
             return
         known_parents = {key: known[key][0] for key in present if key in known}
-        stored = moderation.add_imported(
-            statement.pk, new, known_parents=known_parents, refresh=False
-        )
+        self.new_comments.append((statement.pk, new, known_parents))
+
+    def _store_new_comments(self):
+        """Every comment of the chunk's statements, a thread level per INSERT."""
+        if not self.new_comments:
+            return
+        stored = moderation.add_imported_many(self.new_comments, refresh=False)
         content_type = self.content_types[COMMENT]
         ImportedObject.objects.bulk_create(
             [
@@ -701,13 +777,15 @@ class Importer:
                     content_type=content_type,
                     object_id=pk,
                 )
-                for key, pk in stored.items()
+                for (_, key), pk in stored.items()
             ],
             batch_size=500,
         )
-        for key, pk in stored.items():
+        known = self.mappings[COMMENT]
+        for (_, key), pk in stored.items():
             known[key] = (pk, "")
-        report.count(COMMENT, CREATED, len(stored))
+        self.report.count(COMMENT, CREATED, len(stored))
+        self.new_comments = []
 
     def _comment(self, raw):
         state = (raw.get("approved") or "0").strip()
@@ -798,6 +876,7 @@ class Importer:
     # -- afterwards ---------------------------------------------------------------------
 
     def _finish(self):
+        self._link_page_parents()
         self._archive_redirects()
         self._rewrite_links()
         ids = sorted(self.touched)
@@ -817,11 +896,12 @@ class Importer:
                 return match.group(0)
             return f'href="{target}#{fragment}"' if fragment else f'href="{target}"'
 
-        for statement in Statement.objects.filter(pk__in=self.needs_links):
-            body = _LOCAL_HREF.sub(rewrite, statement.body)
-            if body != statement.body:
-                statement.body = body
-                statement.save()
+        for model, ids in ((Statement, self.needs_links), (Page, self.pages_needing_links)):
+            for obj in model.objects.filter(pk__in=ids):
+                body = _LOCAL_HREF.sub(rewrite, obj.body)
+                if body != obj.body:
+                    obj.body = body
+                    obj.save()
 
 
 def _comment_body(content):

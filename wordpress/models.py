@@ -33,6 +33,7 @@ class ImportedObject(models.Model):
 
     class Meta:
         verbose_name = "imported WordPress object"
+        permissions = [("import_wordpress", "Can import a WordPress export")]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "kind", "wp_id"], name="wordpress_imported_once"

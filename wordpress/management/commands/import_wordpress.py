@@ -112,7 +112,9 @@ class Command(BaseCommand):
                 authors=authors,
                 time_zone=options["time_zone"],
             ),
-            TerminalProgress(self.stderr, sys.stderr.isatty() and options["verbosity"] > 0),
+            TerminalProgress(self.stderr, sys.stderr.isatty())
+            if options["verbosity"] > 0
+            else Progress(),
         )
         try:
             report = importer.run()
