@@ -21,6 +21,7 @@ def _menus_stored(_empty_caches, db):
     that stores them."""
     menus()
 
+
 # Measured: the home page needs 4 queries (count, page, organizations, topics); a
 # statement page 8 (statement with its featured image and author, organizations, topics,
 # notes with their editors, previous, next, in-body images, approved comments). Raise a
