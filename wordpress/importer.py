@@ -112,10 +112,10 @@ class Options:
 class Progress:
     """What the importer tells about its progress; the command draws it."""
 
-    def phase(self, name, total):
+    def phase(self, name, total, *, comments=None):
         pass
 
-    def advance(self, n=1):
+    def advance(self, n=1, *, comments=0):
         pass
 
     def finish(self):
@@ -440,7 +440,9 @@ class Importer:
     # -- posts and pages ----------------------------------------------------------------
 
     def _content_pass(self):
-        self.progress.phase("items", self.survey.items - self.survey.attachments)
+        self.progress.phase(
+            "items", self.survey.items - self.survey.attachments, comments=self.survey.comments
+        )
         chunk = []
         for item in self._spooled("items"):
             chunk.append(item)
@@ -461,7 +463,7 @@ class Importer:
                 try:
                     self._content_item(item)
                 finally:
-                    self.progress.advance()
+                    self.progress.advance(comments=len(item["comments"]))
             self._store_new_links()
             self._store_new_comments()
             self._flush_redirects()
@@ -785,6 +787,10 @@ class Importer:
         for (_, key), pk in stored.items():
             known[key] = (pk, "")
         self.report.count(COMMENT, CREATED, len(stored))
+        # In the chunk's transaction: a run interrupted later leaves the counts right.
+        moderation.refresh_comment_counts(
+            [statement_id for statement_id, _, _ in self.new_comments]
+        )
         self.new_comments = []
 
     def _comment(self, raw):
@@ -881,9 +887,7 @@ class Importer:
         self._rewrite_links()
         ids = sorted(self.touched)
         for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            moderation.refresh_comment_counts(chunk)
-            pages.statements_changed(chunk)
+            pages.statements_changed(ids[start : start + 500])
 
     def _rewrite_links(self):
         def rewrite(match):

@@ -8,6 +8,8 @@ from django.test import Client
 
 from statements.models import Organization, Statement, Topic
 from tests import factories
+from wordpress import importer
+from wordpress.importer import Progress
 from wordpress.models import ImportedObject
 
 from . import wxr
@@ -270,3 +272,43 @@ def test_cached_lists_show_the_import_and_a_statement_leaving_a_topic_leaves_its
     run_import(wxr.write(tmp_path, moved))
     assert "Rent freeze now" not in visitor.get("/topics/housing/").content.decode()
     assert "Rent freeze now" in visitor.get("/topics/wages/").content.decode()
+
+
+class _StopAfter(Progress):
+    """Interrupts the import (as Ctrl-C does) after `n` items of the content pass."""
+
+    def __init__(self, n):
+        self.n, self.phase_name, self.seen = n, "", 0
+
+    def phase(self, name, total, *, comments=None):
+        self.phase_name = name
+
+    def advance(self, n=1, *, comments=0):
+        if self.phase_name == "items":
+            self.seen += n
+            if self.seen == self.n:
+                raise KeyboardInterrupt
+
+
+def test_an_interrupted_run_leaves_nothing_half_imported_and_a_second_finishes(
+    tmp_path, run_import, monkeypatch
+):
+    monkeypatch.setattr(importer, "CHUNK_ITEMS", 3)
+    items = [
+        wxr.item(
+            post_id=n, comments=[wxr.comment(1000 + n), wxr.comment(2000 + n, parent=1000 + n)]
+        )
+        for n in range(1, 9)
+    ]
+    path = wxr.write(tmp_path, *items)
+    with pytest.raises(KeyboardInterrupt):
+        importer.Importer(path, progress=_StopAfter(5)).run()
+    # The first chunk of three is in, whole; the second was rolled back.
+    assert Statement.objects.count() == 3
+    assert all(s.comments.count() == 2 for s in Statement.objects.all())
+
+    run = run_import(path)
+    assert run.count("post", "created") == 5
+    assert run.count("post", "skipped") == 3
+    assert Statement.objects.count() == 8
+    assert all(s.comment_count == 2 for s in Statement.objects.all())

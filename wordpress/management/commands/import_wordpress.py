@@ -14,16 +14,25 @@ class TerminalProgress(Progress):
     def __init__(self, out, tty):
         self.out, self.tty = out, tty
         self.name, self.total, self.done, self.last = "", 0, 0, 0.0
+        self.comments_total, self.comments = None, 0
 
-    def phase(self, name, total):
+    def phase(self, name, total, *, comments=None):
         self.finish()
         self.name, self.total, self.done, self.step = name, total, 0, max(1, total // 10)
+        self.comments_total, self.comments = comments, 0
         self.last = 0.0
         self._draw(force=True)
 
-    def advance(self, n=1):
+    def advance(self, n=1, *, comments=0):
         self.done += n
+        self.comments += comments
         self._draw()
+
+    def _counts(self):
+        text = f"{self.done}/{self.total}"
+        if self.comments_total is not None:
+            text += f", comments {self.comments}/{self.comments_total}"
+        return text
 
     def _draw(self, force=False):
         if not self.name:
@@ -35,10 +44,10 @@ class TerminalProgress(Progress):
             self.last = now
             share = self.done / self.total if self.total else 1
             bar = "#" * int(share * 30)
-            self.out.write(f"\r{self.name:<6} [{bar:<30}] {self.done}/{self.total}")
+            self.out.write(f"\r{self.name:<6} [{bar:<30}] {self._counts()}")
             self.out.flush()
         elif force or self.done % self.step == 0 or self.done == self.total:
-            self.out.write(f"{self.name}: {self.done}/{self.total}\n")
+            self.out.write(f"{self.name}: {self._counts()}\n")
             self.out.flush()
 
     def finish(self):
