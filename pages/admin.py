@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from statements.admin import GuardedChangeListMixin
+
 from .models import Page
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(GuardedChangeListMixin, admin.ModelAdmin):
     list_display = ("title", "status", "menu", "menu_order", "parent", "view_link")
     list_filter = ("status", "menu")
     list_editable = ("menu", "menu_order")

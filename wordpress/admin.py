@@ -7,6 +7,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from statements.admin import GuardedChangeListMixin
+
 from .forms import ImportForm
 from .importer import Importer, Options
 from .models import ImportedObject
@@ -15,7 +17,7 @@ IMPORT_PERMISSION = "wordpress.import_wordpress"
 
 
 @admin.register(ImportedObject)
-class ImportedObjectAdmin(admin.ModelAdmin):
+class ImportedObjectAdmin(GuardedChangeListMixin, admin.ModelAdmin):
     """What came from WordPress (read only), and the page to upload an export."""
 
     list_display = ("source", "kind", "wp_id", "content_type", "object_id", "imported_at")
