@@ -9,6 +9,8 @@ logger = logging.getLogger(__name__)
 
 
 def _target(candidates):
+    if any("\x00" in candidate for candidate in candidates):
+        return None  # never an old address; PostgreSQL refuses it in a query
     try:
         row = (
             Redirect.objects.filter(old_path__in=candidates)
@@ -42,7 +44,7 @@ class RedirectMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
-        path = normalize(request.path)
+        path = normalize(request.path, decoded=True)
         candidates = {path, path.rstrip("/") or "/", path if path.endswith("/") else path + "/"}
         target = _target(list(candidates))
         return HttpResponsePermanentRedirect(target) if target else response

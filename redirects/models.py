@@ -11,14 +11,17 @@ from advocacy.db import length_limits
 ADDRESS_PARAMETERS = ("p", "page_id", "attachment_id", "cat", "tag")
 
 
-def normalize(address):
+def normalize(address, *, decoded=False):
     """The form an old address is stored and looked up in: a decoded path, and a
     WordPress address parameter if it has one ('/?p=12').
 
-    `address` may be a full URL (of the old site) or a path.
+    `address` may be a full URL (of the old site) or a path; `decoded`: its
+    path is decoded already (a request's path), and is not decoded again.
     """
     parts = urlsplit(address.strip())
-    path = unquote(parts.path or "/")
+    path = parts.path or "/"
+    if not decoded:
+        path = unquote(path)
     if not path.startswith("/"):
         path = "/" + path
     query = [

@@ -51,3 +51,18 @@ def test_a_page_that_exists_costs_no_redirect_lookup(client):
 def test_an_unknown_address_is_still_a_404(client):
     assert client.get("/2019/01/nothing-here/").status_code == 404
     assert client.get("/?p=999").status_code == 200  # the home page, as before
+
+
+@pytest.mark.parametrize("path", ["/archive/%2500/", "/x/%00/", "/%25E2%2582%25AC/"])
+def test_encoded_and_null_characters_are_a_404_not_a_500(client, path):
+    Redirect.objects.create(old_path="/€/", new_url="/elsewhere/")
+    response = client.get(path)
+    assert response.status_code in (400, 404)
+
+
+def test_a_unicode_old_address_matches_in_either_spelling(client):
+    Redirect.objects.create(
+        old_path="/2023/05/d%c3%a9claration/", new_url="/statements/declaration/"
+    )
+    for path in ("/2023/05/d%c3%a9claration/", "/2023/05/déclaration/"):
+        assert client.get(path)["Location"] == "/statements/declaration/"
