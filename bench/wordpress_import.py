@@ -28,14 +28,14 @@ from bench.wordpress_export import generate  # noqa: E402
 
 
 def run_child(command, env):
-    """(seconds, peak resident MB) of one child process."""
+    """(seconds, CPU seconds, peak resident MB) of one child process."""
     started = time.monotonic()
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.monotonic() - started
     if status != 0:
         raise SystemExit(f"{' '.join(command)} failed with status {status}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def main(argv=None):
@@ -70,7 +70,7 @@ def main(argv=None):
     )
     for label in ("first run", "second run"):
         report_path = folder / f"report-{label.split()[0]}.json"
-        seconds, peak = run_child(
+        seconds, cpu, peak = run_child(
             [python, "manage.py", "import_wordpress", str(export), "-v0",
              "--media-dir", str(folder / "uploads"), "--report", str(report_path)],
             env,
@@ -79,10 +79,20 @@ def main(argv=None):
         phases = report["seconds"]
         content = phases.get("items", 0) + phases.get("finish", 0)
         posts = sum(report["counts"].get("post", {}).values())
-        print(f"\n{label}: {seconds:.1f} s wall, peak memory {peak:.0f} MB")
-        print("  phases (s): " + ", ".join(f"{k} {v:.1f}" for k, v in phases.items()))
+        cpu_phases = report.get("cpu_seconds", {})
+        load = os.getloadavg()[0]
+        print(f"\n{label}: {seconds:.1f} s wall, {cpu:.1f} s CPU, peak memory {peak:.0f} MB")
+        print(f"  load average at the end: {load:.1f} on {os.cpu_count()} cores")
+        print("  phases, wall (s): " + ", ".join(f"{k} {v:.1f}" for k, v in phases.items()))
+        print(
+            "  phases, CPU of the importer (s): "
+            + ", ".join(f"{k} {v:.1f}" for k, v in cpu_phases.items())
+        )
         if content:
             print(f"  posts with their comments: {posts / content:.0f} posts/s (media aside)")
+            content_cpu = cpu_phases.get("items", 0) + cpu_phases.get("finish", 0)
+            if content_cpu:
+                print(f"  per CPU second of the importer: {posts / content_cpu:.0f} posts/s")
         if phases.get("media"):
             print(f"  media: {args.images / phases['media']:.0f} images/s")
         print("  counts: " + json.dumps(report["counts"]))

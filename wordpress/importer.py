@@ -216,9 +216,10 @@ class Importer:
                     ("items", self._content_pass),
                     ("finish", self._finish),
                 ):
-                    started = time.monotonic()
+                    started, cpu = time.monotonic(), time.process_time()
                     step()
                     report.seconds[phase] = time.monotonic() - started
+                    report.cpu_seconds[phase] = time.process_time() - cpu
                 if self.options.dry_run:
                     raise _DryRun
         except _DryRun:

@@ -25,6 +25,7 @@ class Report:
         self.redirects = 0
         self.fatal = ""
         self.seconds = {}  # phase → seconds it took
+        self.cpu_seconds = {}  # phase → this process's CPU seconds (the database server's aside)
 
     def count(self, kind, outcome, n=1):
         self.counts[kind][outcome] += n
@@ -54,6 +55,7 @@ class Report:
             "authors": self.authors,
             "redirects": self.redirects,
             "seconds": {phase: round(value, 2) for phase, value in self.seconds.items()},
+            "cpu_seconds": {phase: round(value, 2) for phase, value in self.cpu_seconds.items()},
             "entries": self.entries,
         }
 
