@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from advocacy.numbers import whole_number
 
@@ -189,9 +190,9 @@ def normalize_answer(raw):
 
 class SingleUseCaptchaField(CaptchaField):
     default_error_messages = {
-        "required": "Please answer the question.",
-        "invalid": "That answer was not right. Here is a new question.",
-        "expired": "That question has expired or was already used. Here is a new one.",
+        "required": _("Please answer the question."),
+        "invalid": _("That answer was not right. Here is a new question."),
+        "expired": _("That question has expired or was already used. Here is a new one."),
     }
 
     def __init__(self, **kwargs):
@@ -209,7 +210,7 @@ class SingleUseCaptchaField(CaptchaField):
         now = timezone.now()
         # Check and consume in one statement: of two simultaneous posts of one
         # solved question, only one can delete the row.
-        consumed, _ = CaptchaStore.objects.filter(
+        consumed, _by_model = CaptchaStore.objects.filter(
             hashkey=key, response=answer, expiration__gt=now
         ).delete()
         if consumed == 1:

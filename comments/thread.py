@@ -26,19 +26,23 @@ def is_web_address(value):
 
 
 @functools.lru_cache(maxsize=64)
-def _date_parts(language):
-    # Django's date formatting costs about 30 µs a call and MONTHS holds lazy
-    # translations (a catalogue look-up each): both done once per language.
-    # Translators: a comment's date, e.g. "March 5, 2026 at 09:07".
-    pattern = gettext("{month} {day}, {year} at {hour}:{minute}")
-    return pattern, {number: str(name) for number, name in MONTHS.items()}
+def _thread_words(language):
+    # Django's date formatting costs about 30 µs a call and each translation
+    # look-up a few µs: done once per language, not once per comment.
+    return {
+        # Translators: a comment's date, e.g. "March 5, 2026 at 09:07".
+        "date": gettext("{month} {day}, {year} at {hour}:{minute}"),
+        "months": {number: str(name) for number, name in MONTHS.items()},
+        # Translators: what a screen reader says for a comment's Reply link.
+        "reply_to": gettext("Reply to %(name)s"),
+    }
 
 
-def comment_date_text(value):
+def comment_date_text(value, words=None):
     """e.g. "March 5, 2026 at 09:07", in the active language; `value` in local time."""
-    pattern, months = _date_parts(translation.get_language())
-    return pattern.format(
-        month=months[value.month],
+    words = words or _thread_words(translation.get_language())
+    return words["date"].format(
+        month=words["months"][value.month],
         day=value.day,
         year=f"{value.year:04d}",
         hour=f"{value.hour:02d}",
@@ -72,11 +76,13 @@ def thread_steps(roots, *, comments_open, max_depth):
 
     Each step is (comment, False): a comment to open, with what it shows set
     on it (`author_url`, `is_pending`, `can_reply`, `created_iso`,
-    `date_text`, `body_markup`); or (None, had_replies): the close of the last
+    `date_text`, `reply_label`, `body_markup`; all text, escaped by the
+    template); or (None, had_replies): the close of the last
     one opened, and of its list of replies if it had one. Flat, so a chain of replies
     thousands deep prints without recursion.
     """
     local_time = timezone.get_current_timezone()
+    words = _thread_words(translation.get_language())
     steps = []
     stack = [(root, None) for root in reversed(roots)]
     while stack:
@@ -90,7 +96,8 @@ def thread_steps(roots, *, comments_open, max_depth):
         comment.is_pending = not approved
         comment.can_reply = comments_open and approved and comment.depth < max_depth
         comment.created_iso = created.isoformat()
-        comment.date_text = comment_date_text(created)
+        comment.date_text = comment_date_text(created, words)
+        comment.reply_label = words["reply_to"] % {"name": comment.name}
         # Escaped and linked by comments.text when saved; rows stored in bulk
         # (imports, the scale data) may lack it.
         comment.body_markup = (
