@@ -44,6 +44,8 @@ logger = logging.getLogger(__name__)
 TAG_PREFIX = "page-tag:"
 PAGE_PREFIX = "page:"
 SCHEDULE_KEY = "page-schedule"
+# A tag every cached page has besides its own: what all pages show (menus).
+EVERY_PAGE = "every-page"
 PROVISIONAL_DUE_SECONDS = 60
 _UNCACHEABLE_HEADERS = {"set-cookie"}
 
@@ -243,7 +245,7 @@ def serve_cached(request, tags, render):
     # was rendered may be missing from it.
     rendered_at = time.time()
     try:
-        versions = current_versions(tags)
+        versions = current_versions([*tags, EVERY_PAGE])
     except Exception as exc:
         # The cache being down must not take pages down: render uncached.
         logger.warning("Page cache unavailable: %s", exc)

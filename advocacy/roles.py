@@ -43,6 +43,12 @@ ROLES = {
             "staffprofile",
         )
         | {PUBLISH, "editing.view_review"}
+        # Old addresses sent on to new ones (imports make them; editors fix them).
+        | _all_actions("redirects", "redirect")
+        # The site's own pages (About, Contact…) and their menus.
+        | _all_actions("pages", "page")
+        # Bringing a WordPress site over (the admin's upload page).
+        | {"wordpress.import_wordpress", "wordpress.view_importedobject"}
     ),
     # Write statements and submit them for review; never publish. The statement
     # admin lets them change only their own unpublished statements (editing.reviews).

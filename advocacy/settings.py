@@ -111,6 +111,9 @@ INSTALLED_APPS = [
     "comments",
     "reversion",
     "editing",
+    "redirects",
+    "pages",
+    "wordpress",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +121,9 @@ MIDDLEWARE = [
     "advocacy.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "advocacy.middleware.RejectNullCharactersMiddleware",
+    # Old addresses (imports, staff's own) → 301; reads its table only on a 404
+    # or a WordPress-style /?p=12, so it comes before the page cache.
+    "redirects.middleware.RedirectMiddleware",
     # Anonymous page-cache hits are answered here, before sessions, CSRF and auth.
     "advocacy.pagecache.PageCacheMiddleware",
     "advocacy.middleware.DatabaseUnavailableMiddleware",
@@ -151,6 +157,7 @@ TEMPLATES = [
             "extensions": [
                 "statements.template_globals.StatementGlobals",
                 "comments.template_globals.CommentGlobals",
+                "pages.template_globals.PageGlobals",
             ],
             "context_processors": [
                 "django.contrib.messages.context_processors.messages",

@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("comments/", include("comments.urls")),
     path("captcha/", include("captcha.urls")),
+    path("pages/", include("pages.urls")),
     path("", include("statements.urls")),
 ]
 

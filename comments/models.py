@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from advocacy.db import length_limits
 from advocacy.prepared import Param, PreparedQuery
@@ -85,7 +86,8 @@ class Comment(models.Model):
     # The body as the thread shows it (comments.text), rendered on every save.
     body_html = models.TextField(editable=False, default="")
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The time of posting; a comment brought from another site keeps its own.
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     # Kept for moderation and rate limits only; cleared after
     # COMMENTS_IP_RETENTION_DAYS by `manage.py purge_comment_ips`.
     ip_address = models.GenericIPAddressField(null=True, blank=True)

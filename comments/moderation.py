@@ -17,6 +17,7 @@ from statements.models import Statement
 from statements.pages import statements_changed
 
 from .models import Comment
+from .text import comment_text
 
 
 def refresh_comment_counts(statement_ids):
@@ -92,3 +93,61 @@ def erase_commenter(email):
         object_id__in=[str(pk) for pk in comments.values_list("pk", flat=True)],
     ).update(object_repr="(erased comment)")
     return delete(comments)
+
+
+def add_imported(statement_id, comments, *, known_parents=None, refresh=True):
+    """Store comments brought from another system, each in the state it had there.
+
+    `comments` is a list of unsaved Comment instances (status and created_at
+    set) with `import_key` and `import_parent_key` attributes; a parent key
+    resolves to a comment of the same list, whatever its position in it, or
+    to an already stored one in `known_parents` ({key: pk}). An unresolved
+    parent makes the reply top-level. Return {key: pk} of the stored ones.
+    refresh=False leaves the statement's count and pages to one
+    refresh_comment_counts() call when a batch of statements is done.
+    """
+    stored = add_imported_many([(statement_id, comments, known_parents or {})], refresh=refresh)
+    return {key: pk for (_, key), pk in stored.items()}
+
+
+@transaction.atomic
+def add_imported_many(groups, *, refresh=True):
+    """add_imported for several statements at once: [(statement id, comments, known_parents)].
+
+    Return {(statement id, key): pk}. Parents are inserted before their
+    replies, one level of every thread per INSERT, so a large import costs
+    a few INSERTs per batch of statements rather than one per comment, and
+    no UPDATE afterwards. A parent key resolves within its own statement only.
+    """
+    stored, waiting, keys = {}, [], set()
+    for statement_id, comments, known_parents in groups:
+        stored.update({(statement_id, key): pk for key, pk in known_parents.items()})
+        keys.update((statement_id, comment.import_key) for comment in comments)
+    for statement_id, comments, _ in groups:
+        for comment in comments:
+            comment.statement_id = statement_id
+            comment.fingerprint = Comment.make_fingerprint(
+                statement_id, comment.email, comment.body
+            )
+            comment.body_html = comment_text(comment.body)
+            key = (statement_id, comment.import_key)
+            parent = (statement_id, comment.import_parent_key)
+            if comment.import_parent_key is None or (parent not in keys and parent not in stored):
+                parent = None
+            waiting.append((key, parent, comment))
+    made = {}
+    while waiting:
+        level = [entry for entry in waiting if entry[1] is None or entry[1] in stored]
+        if not level:  # a cycle of replies: the rest become top-level
+            level = [(key, None, comment) for key, _, comment in waiting]
+        for _, parent, comment in level:
+            comment.parent_id = stored.get(parent)
+        Comment.objects.bulk_create([comment for _, _, comment in level], batch_size=500)
+        placed = set()
+        for key, _, comment in level:
+            stored[key] = made[key] = comment.pk
+            placed.add(key)
+        waiting = [entry for entry in waiting if entry[0] not in placed]
+    if refresh and groups:
+        refresh_comment_counts([statement_id for statement_id, _, _ in groups])
+    return made

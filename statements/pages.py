@@ -16,9 +16,12 @@ scheduled statement reaches the pages by the page cache's schedule
 (statements.schedule), not by a tag.
 """
 
+import contextlib
+import contextvars
+
 from django.db import transaction
 
-from advocacy.pagecache import invalidate
+from advocacy.pagecache import EVERY_PAGE, invalidate
 
 from .models import Organization, Statement, Topic
 
@@ -27,6 +30,11 @@ HOME, FEED, SITEMAP, ARCHIVE = "home", "feed", "sitemap", "archive"
 
 def statement_tag(slug):
     return f"statement:{slug}"
+
+
+def page_tag(slug):
+    """A site page's own page (pages app)."""
+    return f"page:{slug}"
 
 
 def topic_tag(slug):
@@ -55,6 +63,10 @@ def tags_for_home():
 def tags_for_statement(slug):
     """Its page: the statement, its notes, comments and neighbours' links."""
     return [statement_tag(slug)]
+
+
+def tags_for_page(slug):
+    return [page_tag(slug)]
 
 
 def tags_for_topic(slug):
@@ -126,6 +138,65 @@ def visible_tags(statement_ids, *, listing_only=False):
     return {tag for tag in tags if not tag.endswith(":None")}
 
 
+# While a batch of changes runs (batched()): the statements seen and the tags to bump.
+_batch = contextvars.ContextVar("statements_pages_batch", default=None)
+
+
+BATCH_LIMIT = 500
+
+
+class _Batch:
+    def __init__(self):
+        self.seen, self.tags, self.after = set(), set(), []
+        self.everything = False
+        # Statements made inside the batch showed nowhere before it: their
+        # pages are computed once, at the end.
+        self.last_pk_before = (
+            Statement.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        )
+
+
+def at_batch_end(function):
+    """Inside batched(): run `function` once when the batch ends (True); otherwise False."""
+    batch = _batch.get()
+    if batch is None:
+        return False
+    if function not in batch.after:
+        batch.after.append(function)
+    return True
+
+
+@contextlib.contextmanager
+def batched():
+    """Many changes in a row (an import): every page they touch is bumped once, at the end.
+
+    Inside, a statement's pages are computed when it is first changed (the
+    pages showing it before the batch, which a change may take it off) and,
+    for all of them at once, when the batch ends (the pages showing them
+    after); tags are bumped then, not once per save, m2m change and comment.
+    Items committed before an error are bumped all the same. A batch that
+    touches more than BATCH_LIMIT statements makes every cached page stale
+    (one tag, EVERY_PAGE) instead of computing and bumping thousands of tags.
+    """
+    if _batch.get() is not None:  # already inside one: it bumps at its end
+        yield
+        return
+    batch = _Batch()
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+        if batch.everything:
+            invalidate_on_commit({EVERY_PAGE})
+        else:
+            ids = sorted(batch.seen)
+            batch.tags |= visible_tags(ids)
+            invalidate_on_commit(batch.tags)
+        for function in batch.after:
+            function()
+
+
 def invalidate_on_commit(tags):
     """Bump now and again after commit.
 
@@ -134,9 +205,17 @@ def invalidate_on_commit(tags):
     committed data stored its page under a version that is stale again.
     """
     tags = {tag for tag in tags if tag and not tag.endswith(":None")}
-    if tags:
-        invalidate(*tags)
-        transaction.on_commit(lambda: invalidate(*tags))
+    if (batch := _batch.get()) is not None:
+        if not batch.everything:
+            batch.tags |= tags
+        return
+    if not tags:
+        return
+    if not transaction.get_connection().in_atomic_block:
+        invalidate(*tags)  # no transaction: committed already, once is enough
+        return
+    invalidate(*tags)
+    transaction.on_commit(lambda: invalidate(*tags))
 
 
 def statements_changed(statement_ids, *, listing_only=False):
@@ -145,6 +224,18 @@ def statements_changed(statement_ids, *, listing_only=False):
     Called before a change too when it may take a statement off a page (it
     leaves a topic, is unpublished, deleted): the pages showing it then.
     """
+    if (batch := _batch.get()) is not None:
+        if batch.everything:
+            return
+        first_seen = set(statement_ids) - batch.seen
+        batch.seen |= first_seen
+        if len(batch.seen) > BATCH_LIMIT:
+            batch.everything = True
+            return
+        existing = [pk for pk in first_seen if pk <= batch.last_pk_before]
+        if existing:
+            batch.tags |= visible_tags(existing)
+        return
     invalidate_on_commit(visible_tags(statement_ids, listing_only=listing_only))
 
 
@@ -155,6 +246,10 @@ def label_tag(obj):
 
 def links_changed(statement_ids, linked):
     """Statements joined or left these topics or organizations (`linked`)."""
+    if _batch.get() is not None:
+        statements_changed(statement_ids)
+        invalidate_on_commit({label_tag(obj) for obj in linked})
+        return
     tags = visible_tags(statement_ids)
     if tags:
         tags |= {label_tag(obj) for obj in linked}
@@ -183,6 +278,14 @@ def label_saved(label):
 
 def _label_tag(label, slug):
     return topic_tag(slug) if isinstance(label, Topic) else organization_tag(slug)
+
+
+def site_page_changed(slugs, *, in_menu):
+    """Site pages changed: their own pages and, for one in a menu, every page (the menus)."""
+    tags = {page_tag(slug) for slug in slugs}
+    if in_menu:
+        tags.add(EVERY_PAGE)
+    invalidate_on_commit(tags)
 
 
 def note_changed(statement_id):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from advocacy import pagecache
 
 from .models import Statement
+from .pages import at_batch_end
 
 # A statement saved before its publish time was scheduled; one saved after it
 # came due has refreshed the pages that show it by its own save.
@@ -49,7 +50,10 @@ def statement_changed():
     """A statement was saved or deleted: its publish time may have changed.
 
     The page cache reads the schedule again now (as a bound that a rollback
-    cannot make late) and exactly once the change is committed.
+    cannot make late) and exactly once the change is committed; inside
+    pages.batched(), once when the batch ends.
     """
+    if at_batch_end(statement_changed):
+        return
     pagecache.schedule_changed(committed=False)
     transaction.on_commit(lambda: pagecache.schedule_changed(committed=True))

@@ -21,6 +21,7 @@ from django.utils import timezone
 from advocacy import roles
 from comments.models import Comment
 from comments.moderation import refresh_comment_counts
+from pages.models import Page
 from statements import demo
 from statements.models import Statement
 from tests import factories
@@ -273,7 +274,19 @@ def demo_site(staff_groups):
     statement.refresh_from_db()
     topic = statement.topics.first()
     organization = statement.organizations.first()
+    # A site page in the header menu and one in the footer (pages app).
+    about = Page.objects.create(
+        title="About the coalition",
+        body="<p>We are tenants, workers and neighbours.</p><h2>How we work</h2><p>Openly.</p>",
+        status=Page.Status.PUBLISHED,
+        menu=Page.Menu.HEADER,
+    )
+    Page.objects.create(
+        title="Contact", body="<p>Write to us.</p>", status=Page.Status.PUBLISHED,
+        menu=Page.Menu.FOOTER, parent=about,
+    )  # fmt: skip
     return SimpleNamespace(
+        page_url=about.get_absolute_url(),
         statement=statement,
         url=statement.get_absolute_url(),
         topic=topic,

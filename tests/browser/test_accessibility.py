@@ -21,6 +21,7 @@ def public_pages(site):
         ("month archive", site.month),
         ("search", "/search/?q=shelter"),
         ("search without results", "/search/?q=zzzzqqq"),
+        ("site page", site.page_url),
         ("404", "/no-such-page/"),
     ]
 
