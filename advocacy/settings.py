@@ -103,6 +103,9 @@ INSTALLED_APPS = [
     "django.forms",
     "django_prose_editor",
     "captcha",
+    "django_tasks",
+    "django_tasks_db",
+    "background",  # the task list, the worker, mail sent once (background.tasks)
     "advocacy",  # site-wide management commands (backup_site, restore_site)
     "statements",
     "comments",
@@ -196,6 +199,17 @@ CACHES = {
         os.environ.get("CACHE_URL") or f"file://{BASE_DIR / 'var' / 'cache'}"
     )
 }
+# Background tasks (background.tasks): a queue in the site's own database, so the
+# embedded default needs no broker and a task commits with the data it is about.
+# `manage.py worker` runs them (make run starts one; deploy/advocacy-worker.service).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task running longer is stopped (and retried); one left RUNNING longer than this
+# by a killed worker is run again by another.
+TASK_TIMEOUT_SECONDS = env_int("TASK_TIMEOUT_SECONDS", 300)
+TASK_STALE_GRACE_SECONDS = env_int("TASK_STALE_GRACE_SECONDS", 30)
+# A failed task is retried after this many seconds, then twice as long each time.
+TASK_RETRY_DELAY_SECONDS = env_int("TASK_RETRY_DELAY_SECONDS", 30)
+
 # Whole public pages for anonymous visitors (advocacy.pagecache); 0 turns it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_ALIAS = "default"
@@ -361,8 +375,6 @@ COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 30)
 COMMENTS_NOTIFY_INTERVAL_MINUTES = env_int("COMMENTS_NOTIFY_INTERVAL_MINUTES", 15)
 # Who gets that mail; empty means every active member of the Moderators group.
 COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS")
-# Mail is sent from a background thread so a slow mail server never slows a post.
-COMMENTS_NOTIFY_IN_BACKGROUND = env_bool("COMMENTS_NOTIFY_IN_BACKGROUND", True)
 # Show the arithmetic question as an image (for sites under attack) instead of text.
 COMMENTS_CAPTCHA_IMAGE = env_bool("COMMENTS_CAPTCHA_IMAGE")
 
