@@ -239,8 +239,60 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 # the web server should serve MEDIA_ROOT itself; see deploy/ and the README.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
+
+def media_storage():
+    """Uploaded images: MEDIA_ROOT on this machine, or an S3-compatible bucket (S3_BUCKET).
+
+    Several app servers need the bucket: a photo uploaded through one must be
+    served through every other. Its objects get plain, unsigned addresses
+    (a signed one expires, and a cached page would keep the dead link) with
+    far-future caching: every stored name is new (statements.images), so an
+    object never changes. The bucket (or the CDN in front, MEDIA_CDN_DOMAIN)
+    must allow anonymous reads of its objects.
+    """
+    bucket = os.environ.get("S3_BUCKET", "").strip()
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+        "region_name": os.environ.get("S3_REGION") or "us-east-1",
+        # boto3 signs with SigV2 when endpoint_url is set and no version is given.
+        "signature_version": "s3v4",
+        # Most self-hosted S3 servers (SeaweedFS, MinIO, Garage) want path-style.
+        "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or "path",
+        "querystring_auth": False,
+        "file_overwrite": False,
+        "default_acl": None,  # public reads come from the bucket policy or the CDN
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        # Connect and read timeouts: an unreachable store fails an upload with a form
+        # error within seconds instead of holding the request.
+        "client_config": _s3_client_config(),
+    }
+    cdn = os.environ.get("MEDIA_CDN_DOMAIN", "").strip()
+    if cdn:
+        # e.g. media.example.org (a CDN in front of the bucket): addresses on that domain.
+        options["custom_domain"] = cdn
+        options["url_protocol"] = os.environ.get("MEDIA_CDN_PROTOCOL") or "https:"
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+def _s3_client_config():
+    from botocore.config import Config
+
+    return Config(
+        connect_timeout=env_int("S3_TIMEOUT_SECONDS", 5),
+        read_timeout=env_int("S3_TIMEOUT_SECONDS", 5),
+        retries={"max_attempts": 2, "mode": "standard"},
+        signature_version="s3v4",
+        s3={"addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or "path"},
+    )
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
