@@ -302,6 +302,41 @@ STORAGES = {
     },
 }
 
+# How many app servers serve this site. With more than one, everything they share
+# must live off the machine: the page cache and its tags, rate limits (Redis via
+# CACHE_URL) and the uploaded images (S3_BUCKET, or MEDIA_ROOT on a shared file
+# system: MEDIA_ROOT_SHARED=1). Production refuses to start otherwise, because a
+# publish on one server would leave the other's pages stale, and photos uploaded
+# through one would be missing on the other.
+APP_SERVERS = env_int("APP_SERVERS", 1)
+
+
+def per_machine_state(caches, storages):
+    """What in these settings lives on one machine only (empty: fit for several servers)."""
+    found = []
+    backend = caches["default"]["BACKEND"]
+    if backend.endswith(("locmem.LocMemCache", "filebased.FileBasedCache", "dummy.DummyCache")):
+        found.append(
+            f"CACHE_URL gives a cache on one machine ({backend.rsplit('.', 1)[-1]}); "
+            "set CACHE_URL=redis://…"
+        )
+    if storages["default"]["BACKEND"].endswith("FileSystemStorage") and not env_bool(
+        "MEDIA_ROOT_SHARED"
+    ):
+        found.append(
+            "uploaded images are stored in this machine's MEDIA_ROOT; set S3_BUCKET (or "
+            "MEDIA_ROOT_SHARED=1 when MEDIA_ROOT is a file system every server mounts)"
+        )
+    return found
+
+
+if not DEBUG and APP_SERVERS > 1:
+    problems = per_machine_state(CACHES, STORAGES)
+    if problems:
+        raise ImproperlyConfigured(
+            f"APP_SERVERS={APP_SERVERS}, but " + "; and ".join(problems) + "."
+        )
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
