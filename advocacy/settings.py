@@ -215,6 +215,14 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_ALIAS = "default"
 # What the page cache asks for the publication schedule: () -> (last due, next due).
 PAGE_CACHE_SCHEDULE = "statements.schedule.page_cache_schedule"
+# Called with the tags of every invalidation, after the commit: a CDN's purge (advocacy.cdn).
+PAGE_CACHE_PURGE = "advocacy.cdn.queue_purge"
+# The CDN in front of the site, purged by cache tag: "" (none), "fastly" or "cloudflare".
+CDN_PURGE = os.environ.get("CDN_PURGE", "").strip().lower()
+CDN_PURGE_TOKEN = os.environ.get("CDN_PURGE_TOKEN", "")
+CDN_FASTLY_SERVICE_ID = os.environ.get("CDN_FASTLY_SERVICE_ID", "")
+CDN_CLOUDFLARE_ZONE_ID = os.environ.get("CDN_CLOUDFLARE_ZONE_ID", "")
+CDN_API_URL = os.environ.get("CDN_API_URL", "").rstrip("/")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

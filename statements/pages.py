@@ -135,7 +135,8 @@ def invalidate_on_commit(tags):
     """
     tags = {tag for tag in tags if tag and not tag.endswith(":None")}
     if tags:
-        invalidate(*tags)
+        invalidate(*tags, downstream=False)
+        # A CDN is purged once, after the commit (a rolled-back change purges nothing).
         transaction.on_commit(lambda: invalidate(*tags))
 
 
