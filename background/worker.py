@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker as DatabaseWorker
@@ -153,4 +153,3 @@ class Worker(DatabaseWorker):
         db_task_result.set_failed = lambda exc: retry_or_fail(db_task_result, exc, fail)
         with time_limit(policy_for(db_task_result.task_path).timeout):
             super().run_task(db_task_result)
-        close_old_connections()

@@ -16,7 +16,8 @@ from tests import factories
 
 from . import tasks_for_tests
 
-pytestmark = pytest.mark.django_db
+# Transactional: the worker closes and reopens connections between tasks, as in production.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
