@@ -22,10 +22,16 @@ def nginx_config(root, listen, servers):
     """deploy/advocacy-upstream.conf with these servers' ports, deploy/advocacy-proxy.conf
     for the proxying, and an X-Upstream header so a test can tell who answered."""
     upstream = (PROJECT / "deploy" / "advocacy-upstream.conf").read_text()
-    lines = iter(servers)
-    upstream = re.sub(
-        r"server 127\.0\.0\.1:\d+", lambda m: f"server 127.0.0.1:{next(lines)}", upstream
-    )
+    ports = iter(servers)
+    kept = []
+    for line in upstream.splitlines():
+        if re.match(r"\s*server 127\.0\.0\.1:\d+", line):
+            given = next(ports, None)
+            if given is None:  # fewer servers than the sample lists
+                continue
+            line = re.sub(r"127\.0\.0\.1:\d+", f"127.0.0.1:{given}", line)
+        kept.append(line)
+    upstream = "\n".join(kept)
     temp = root / "nginx-temp"
     temp.mkdir(exist_ok=True)
     temp.chmod(0o777)  # nginx's workers run as nobody when the tests run as root
