@@ -86,7 +86,7 @@ def breakdown(path, renders):
     """CPU ms of the statement page and of its parts, each timed on its own.
 
     The parts are done here as the page does them (bench only: it reaches into
-    comments.templatetags and the templates by name): the statement's lookup,
+    comments.thread and the templates by name): the statement's lookup,
     the comment thread (its query, nesting and markup), the comment form
     (the form and its template), and a minimal page through the same
     middleware. What is left is the view, the statement's own markup and the
@@ -96,23 +96,22 @@ def breakdown(path, renders):
     from django.test import RequestFactory
 
     from comments.forms import CommentForm
-    from comments.rendering import build_thread, render_thread
+    from comments.thread import build_thread, thread_steps
     from statements.models import Statement
 
     client = Client()
     slug = path.rstrip("/").rsplit("/", 1)[-1]
     statement = Statement.objects.published().for_detail().get(slug=slug)
     form_template = get_template("comments/_form.html")
+    thread_template = get_template("comments/_thread.html")
     request = RequestFactory().get(path, HTTP_HOST=HOST)
 
     def thread():
         comments = statement.comments.visible_to([]).thread_rows()
-        return render_thread(
-            build_thread(comments),
-            statement_url=statement.get_absolute_url(),
-            comments_open=True,
-            max_depth=settings.COMMENTS_MAX_DEPTH,
+        steps = thread_steps(
+            build_thread(comments), comments_open=True, max_depth=settings.COMMENTS_MAX_DEPTH
         )
+        return thread_template.render({"statement": statement, "section": {"thread": steps}})
 
     def form():
         # As with the page cache off: the form has a CSRF token.

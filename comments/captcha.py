@@ -17,10 +17,9 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from advocacy.numbers import whole_number
-
-from . import widgets
 
 PLUS, MINUS, TIMES, DIVIDED_BY = "+", "\u2212", "\u00d7", "\u2044"
 OPERATOR_WORDS = {PLUS: "plus", MINUS: "minus", TIMES: "times", DIVIDED_BY: "divided by"}
@@ -153,8 +152,8 @@ class QuestionWidget(forms.MultiWidget):
         }
         super().__init__(
             [
-                widgets.HiddenInput(attrs={"autocomplete": "off"}),
-                widgets.TextInput(answer_attrs),
+                forms.HiddenInput(attrs={"autocomplete": "off"}),
+                forms.TextInput(answer_attrs),
             ]
         )
         self.question = None
@@ -179,9 +178,6 @@ class QuestionWidget(forms.MultiWidget):
             )
         context["widget"]["subwidgets"][0]["attrs"].pop("aria-describedby", None)
         context["widget"]["subwidgets"][0]["attrs"].pop("aria-invalid", None)
-        context["key_input"], context["answer_input"] = (
-            widgets.input_markup(subwidget) for subwidget in context["widget"]["subwidgets"]
-        )
         return context
 
 
@@ -194,9 +190,9 @@ def normalize_answer(raw):
 
 class SingleUseCaptchaField(CaptchaField):
     default_error_messages = {
-        "required": "Please answer the question.",
-        "invalid": "That answer was not right. Here is a new question.",
-        "expired": "That question has expired or was already used. Here is a new one.",
+        "required": _("Please answer the question."),
+        "invalid": _("That answer was not right. Here is a new question."),
+        "expired": _("That question has expired or was already used. Here is a new one."),
     }
 
     def __init__(self, **kwargs):
@@ -214,7 +210,7 @@ class SingleUseCaptchaField(CaptchaField):
         now = timezone.now()
         # Check and consume in one statement: of two simultaneous posts of one
         # solved question, only one can delete the row.
-        consumed, _ = CaptchaStore.objects.filter(
+        consumed, _by_model = CaptchaStore.objects.filter(
             hashkey=key, response=answer, expiration__gt=now
         ).delete()
         if consumed == 1:

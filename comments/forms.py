@@ -1,53 +1,63 @@
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
+from advocacy.jinja2 import PublicFormRenderer
 from advocacy.numbers import whole_number
 
-from . import spam, widgets
+from . import spam
 from .captcha import SingleUseCaptchaField, new_question
 from .models import Comment
 
 
 class CommentForm(forms.ModelForm):
+    # Its inputs are rendered with the public pages' templates (advocacy/jinja2.py).
+    default_renderer = PublicFormRenderer()
+
     # Hidden from people by CSS; bots that fill every field fill this one too.
     homepage = forms.CharField(
         required=False,
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         max_length=200,
         strip=False,
-        widget=widgets.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
     # Declared here for assume_scheme: "example.org" means https://example.org.
     website = forms.URLField(
         required=False,
         max_length=Comment._meta.get_field("website").max_length,
         assume_scheme="https",
-        label="Website",
-        widget=widgets.URLInput(attrs={"autocomplete": "url"}),
+        label=_("Website"),
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
     )
-    form_time = forms.CharField(required=False, widget=widgets.HiddenInput, max_length=100)
-    captcha = SingleUseCaptchaField(label="Solve :")
+    form_time = forms.CharField(required=False, widget=forms.HiddenInput, max_length=100)
+    captcha = SingleUseCaptchaField(label=_("Solve :"))
 
     field_order = ["body", "name", "email", "website", "captcha", "homepage", "parent"]
 
     class Meta:
         model = Comment
         fields = ["body", "name", "email", "website", "parent"]
-        labels = {"body": "Comment", "name": "Name", "email": "Email", "website": "Website"}
-        widgets = {
-            "body": widgets.Textarea(attrs={"rows": 8, "cols": 45}),
-            "parent": widgets.HiddenInput,
-            "name": widgets.TextInput(attrs={"autocomplete": "name"}),
-            "email": widgets.EmailInput(attrs={"autocomplete": "email"}),
-            "website": widgets.URLInput(attrs={"autocomplete": "url"}),
+        labels = {
+            "body": _("Comment"),
+            "name": _("Name"),
+            "email": _("Email"),
+            "website": _("Website"),
         }
-        help_texts = {"email": "Never published."}
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 8, "cols": 45}),
+            "parent": forms.HiddenInput,
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "website": forms.URLInput(attrs={"autocomplete": "url"}),
+        }
+        help_texts = {"email": _("Never published.")}
 
     def __init__(self, statement, *args, **kwargs):
         self.statement = statement
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = Comment.objects.approved().filter(statement=statement)
-        self.fields["parent"].error_messages["invalid_choice"] = (
+        self.fields["parent"].error_messages["invalid_choice"] = _(
             "The comment you were replying to is not available; your reply will be posted "
             "as a new comment if you post again."
         )
@@ -64,15 +74,19 @@ class CommentForm(forms.ModelForm):
     def clean_parent(self):
         parent = self.cleaned_data.get("parent")
         if parent and depth_of(parent) >= settings.COMMENTS_MAX_DEPTH:
-            raise forms.ValidationError("Replies cannot be nested deeper here.", code="too_deep")
+            raise forms.ValidationError(
+                _("Replies cannot be nested deeper here."), code="too_deep"
+            )
         return parent
 
     def clean(self):
         cleaned_data = super().clean()
         if self.data.get("homepage"):
             raise forms.ValidationError(
-                "Leave the field “Leave this field empty” empty: it is there to catch "
-                "automated spam.",
+                _(
+                    "Leave the field “Leave this field empty” empty: it is there to catch "
+                    "automated spam."
+                ),
                 code="honeypot",
             )
         elapsed = spam.seconds_since_form_shown(
@@ -80,8 +94,10 @@ class CommentForm(forms.ModelForm):
         )
         if elapsed is None or elapsed < settings.COMMENTS_MIN_SECONDS:
             raise forms.ValidationError(
-                "That was quicker than a person types. Please check your comment and post it "
-                "again.",
+                _(
+                    "That was quicker than a person types. Please check your comment and post "
+                    "it again."
+                ),
                 code="too_fast",
             )
         return cleaned_data

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from advocacy.db import length_limits
+from advocacy.prepared import Param, PreparedQuery
 from statements.models import Statement
 
 from .text import comment_text
@@ -16,6 +17,9 @@ NAME_MAX = 100
 EMAIL_MAX = 254
 WEBSITE_MAX = 200
 BODY_MAX = 5000
+
+
+THREAD_FIELDS = ("pk", "parent_id", "name", "website", "body", "body_html", "status", "created_at")
 
 
 class CommentQuerySet(models.QuerySet):
@@ -42,10 +46,18 @@ class CommentQuerySet(models.QuerySet):
         Rows rather than model instances: building 50 instances costs about as
         much again as the query, for nothing the thread uses.
         """
-        fields = (
-            "pk", "parent_id", "name", "website", "body", "body_html", "status", "created_at"
-        )  # fmt: skip
-        return [SimpleNamespace(**row) for row in self.values(*fields)]
+        return [SimpleNamespace(**row) for row in self.values(*THREAD_FIELDS)]
+
+    def thread_of(self, statement, own_ids):
+        """thread_rows() of visible_to(own_ids) on `statement`, compiled once per shape."""
+        own_ids = sorted(set(own_ids))
+        rows = _THREAD.rows(
+            shape=(("own", len(own_ids)),),
+            statement=statement.pk,
+            using=self.db,
+            **{f"own{i}": pk for i, pk in enumerate(own_ids)},
+        )
+        return [SimpleNamespace(**dict(zip(THREAD_FIELDS, row, strict=True))) for row in rows]
 
     def by_email(self, email):
         return self.filter(email__iexact=email.strip())
@@ -161,3 +173,16 @@ class BlockedTerm(models.Model):
     def save(self, *args, **kwargs):
         self.value = self.value.strip().lower()
         super().save(*args, **kwargs)
+
+
+def _thread(own):
+    pk = Comment._meta.pk
+    own_ids = [Param(f"own{i}", pk) for i in range(own)]
+    statement = Param("statement", Comment._meta.get_field("statement"))
+    return (
+        Comment.objects.filter(statement=statement).visible_to(own_ids).values_list(*THREAD_FIELDS)
+    )
+
+
+# The statement page's comments, compiled once (advocacy/prepared.py).
+_THREAD = PreparedQuery(_thread)

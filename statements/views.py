@@ -127,11 +127,13 @@ class StatementDetailView(CachedPageMixin, StatementPageMixin, DetailView):
     def can_preview(self):
         return self.request.user.has_perm("statements.change_statement")
 
-    def get_queryset(self):
+    def get_object(self, queryset=None):
         # Staff who may edit statements see drafts and scheduled ones here, exactly
         # as the public will: that is the preview.
-        queryset = Statement.objects.all() if self.can_preview() else Statement.objects.published()
-        return queryset.for_detail()
+        statement = Statement.objects.for_page(self.kwargs["slug"], drafts=self.can_preview())
+        if statement is None:
+            raise Http404("No statement found.")
+        return statement
 
 
 class TopicView(CachedPageMixin, PublicStatementsMixin, ListView):

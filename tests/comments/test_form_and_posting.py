@@ -151,7 +151,9 @@ def test_wrong_answer_keeps_everything_typed_and_gives_a_new_question(client, st
     response = client.post(post_url(statement), data)
 
     assert response.status_code == 400
-    assert response.templates[0].name == "statements/statement_detail.html"
+    # The statement page itself, the form back in it.
+    assert pages.attrs_of(response.content, "h1", class_="statement__title")
+    assert statement.title in pages.main_text(response.content)
     assert_typed_text_kept(response, data)
     assert_fresh_question(response, old_key=question["key"])
     assert not CaptchaStore.objects.filter(hashkey=question["key"]).exists()

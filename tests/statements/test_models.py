@@ -195,8 +195,12 @@ def test_notes_above_and_below_the_body_in_position_order():
     first_above = factories.make_note(statement, editor=editor, text="First", position=1)
 
     shown = statement.page_relations()
-    assert shown["notes_above"] == [first_above, second_above]
-    assert shown["notes_below"] == [below]
+
+    def as_shown(notes):
+        return [(note.text, note.initials) for note in notes]
+
+    assert as_shown(shown["notes_above"]) == as_shown([first_above, second_above])
+    assert as_shown(shown["notes_below"]) == as_shown([below])
 
 
 def test_a_note_is_above_the_body_by_default():

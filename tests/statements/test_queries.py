@@ -1,10 +1,13 @@
 """The home and statement pages cost the same number of queries however much content grows."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from statements.models import EditorNote
+from statements.models import EditorNote, Statement
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +115,41 @@ def test_editor_preview_does_not_grow_either(client):
     few, _ = count_queries(client, small.get_absolute_url())
     many, _ = count_queries(client, large.get_absolute_url())
     assert many == few
+
+
+# -- the statement page's compiled queries (advocacy/prepared.py) ------------------
+
+
+def test_the_compiled_page_lookup_reads_what_the_orm_reads():
+    statement = rich_statement(2, 2, 1, 1)
+    shown = Statement.objects.for_page(statement.slug)
+    loaded = Statement.objects.published().for_detail().get(slug=statement.slug)
+    for field in Statement._meta.concrete_fields:
+        if field.name in ("body_text", "search_vector"):
+            continue
+        assert getattr(shown, field.attname) == getattr(loaded, field.attname), field.name
+    assert shown.publish_at.tzinfo is not None  # converted as the ORM does
+    assert shown.featured_image == loaded.featured_image
+    assert shown.featured_image.credit == loaded.featured_image.credit
+    assert shown.labels == loaded.labels
+
+
+def test_the_compiled_page_lookup_asks_for_the_time_on_every_run():
+    due = factories.make_statement(publish_at=timezone.now() + timedelta(minutes=5))
+    assert Statement.objects.for_page(due.slug) is None
+    assert Statement.objects.for_page(due.slug, drafts=True) == due
+    Statement.objects.filter(pk=due.pk).update(publish_at=timezone.now() - timedelta(seconds=1))
+    assert Statement.objects.for_page(due.slug) == due
+
+
+def test_the_compiled_neighbours_agree_with_the_annotated_ones():
+    statements = [
+        factories.make_statement(publish_at=timezone.now() - timedelta(days=d)) for d in (3, 2, 1)
+    ]
+    factories.make_statement(publish_at=timezone.now() + timedelta(days=1))  # not yet
+    annotated = {s.pk: s for s in Statement.objects.with_neighbours()}
+    for statement in statements:
+        previous, next_ = statement.neighbours()
+        expected = annotated[statement.pk]
+        assert (previous.slug if previous else None) == expected.previous_slug
+        assert (next_.slug if next_ else None) == expected.next_slug
