@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test install lint format migrations-check clean
+.PHONY: run serve worker test install lint format migrations-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ RUN_SITE_URL = $(or $(SITE_URL),$(shell sed -n 's/^[[:space:]]*SITE_URL[[:space:
 run: install .env
 	$(BIN)/python manage.py migrate --noinput
 	SITE_URL='$(RUN_SITE_URL)' $(BIN)/python manage.py load_demo
+	@# A task worker beside the development server, as in production: it sends the
+	@# moderators' mail and makes the photos' smaller copies. It stops with the server.
+	SITE_URL='$(RUN_SITE_URL)' $(BIN)/python manage.py worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	SITE_URL='$(RUN_SITE_URL)' $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production server: set SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL first (see README).
@@ -51,6 +55,12 @@ serve: install
 	$(BIN)/gunicorn advocacy.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--worker-class gthread --threads $(THREADS) --timeout 30 --graceful-timeout 20 --keep-alive 5 \
 		--max-requests 5000 --max-requests-jitter 500 $(if $(ACCESS_LOG),--access-logfile $(ACCESS_LOG))
+
+# The background task worker of a server (see deploy/advocacy-worker.service): run
+# one or more beside `make serve`, on any machine that reaches the database.
+worker: export DEBUG := $(if $(DEBUG),$(DEBUG),0)
+worker: install
+	$(BIN)/python manage.py worker --no-reload
 
 test: install .env
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -32,6 +32,7 @@ import logging
 import secrets
 import time
 from functools import wraps
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import caches
@@ -87,8 +88,12 @@ def _created_versions(versions):
     return created
 
 
-def invalidate(*tags):
-    """Give each tag a new version: every page that depends on one is stale."""
+def invalidate(*tags, downstream=True):
+    """Give each tag a new version: every page that depends on one is stale.
+
+    `downstream`: also hand the tags to PAGE_CACHE_PURGE (a CDN's purge, queued
+    as a task by advocacy.cdn), for caches in front of the site.
+    """
     tags = {tag for tag in tags if tag}
     if not tags:
         return
@@ -96,6 +101,17 @@ def invalidate(*tags):
         _cache().set_many({_tag_key(tag): secrets.token_hex(8) for tag in tags}, timeout=None)
     except Exception:
         logger.exception("Could not invalidate cached pages %s", sorted(tags))
+    purge = getattr(settings, "PAGE_CACHE_PURGE", None)
+    if downstream and purge:
+        try:
+            import_string(purge)(sorted(tags))
+        except Exception:
+            logger.exception("Could not forward the invalidation of %s", sorted(tags))
+
+
+def header_tags(tags):
+    """The tags as a CDN reads them: ASCII (a Unicode slug percent-encoded), sorted."""
+    return sorted(quote(tag, safe=":-_.~") for tag in tags)
 
 
 # The only query parameter a cached page reads: a list's page number, kept in
@@ -255,6 +271,22 @@ def serve_cached(request, tags, render):
     if callable(getattr(response, "render", None)):
         response = response.render()
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    # For a CDN in front (advocacy.cdn): the page's tags, which a purge names, as
+    # Fastly (Surrogate-Key, space-separated) and Cloudflare (Cache-Tag, commas) read
+    # them, and how long it may keep the page: never past the next scheduled
+    # publication, so a statement due at noon is on the CDN's pages at noon too.
+    keys = header_tags(tags)
+    response["Surrogate-Key"] = " ".join(keys)
+    response["Cache-Tag"] = ",".join(keys)
+    keep = settings.PAGE_CACHE_SECONDS
+    try:
+        until_due = _seconds_until_next_due()
+    except Exception:
+        until_due = 0
+    if until_due is not None:
+        keep = max(0, min(keep, until_due))
+    response["Surrogate-Control"] = f"max-age={keep}"
+    response["CDN-Cache-Control"] = f"max-age={keep}"
     request.page_cache_versions = versions
     request.page_cache_rendered_at = rendered_at
     return response

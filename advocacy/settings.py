@@ -106,6 +106,9 @@ INSTALLED_APPS = [
     "django.forms",
     "django_prose_editor",
     "captcha",
+    "django_tasks",
+    "django_tasks_db",
+    "background",  # the task list, the worker, mail sent once (background.tasks)
     "advocacy",  # site-wide management commands (backup_site, restore_site)
     "statements",
     "comments",
@@ -227,11 +230,30 @@ CACHES = {
         os.environ.get("CACHE_URL") or f"file://{BASE_DIR / 'var' / 'cache'}"
     )
 }
+# Background tasks (background.tasks): a queue in the site's own database, so the
+# embedded default needs no broker and a task commits with the data it is about.
+# `manage.py worker` runs them (make run starts one; deploy/advocacy-worker.service).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task running longer is stopped (and retried); one left RUNNING longer than this
+# by a killed worker is run again by another.
+TASK_TIMEOUT_SECONDS = env_int("TASK_TIMEOUT_SECONDS", 300)
+TASK_STALE_GRACE_SECONDS = env_int("TASK_STALE_GRACE_SECONDS", 30)
+# A failed task is retried after this many seconds, then twice as long each time.
+TASK_RETRY_DELAY_SECONDS = env_int("TASK_RETRY_DELAY_SECONDS", 30)
+
 # Whole public pages for anonymous visitors (advocacy.pagecache); 0 turns it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_ALIAS = "default"
 # What the page cache asks for the publication schedule: () -> (last due, next due).
 PAGE_CACHE_SCHEDULE = "statements.schedule.page_cache_schedule"
+# Called with the tags of every invalidation, after the commit: a CDN's purge (advocacy.cdn).
+PAGE_CACHE_PURGE = "advocacy.cdn.queue_purge"
+# The CDN in front of the site, purged by cache tag: "" (none), "fastly" or "cloudflare".
+CDN_PURGE = os.environ.get("CDN_PURGE", "").strip().lower()
+CDN_PURGE_TOKEN = os.environ.get("CDN_PURGE_TOKEN", "")
+CDN_FASTLY_SERVICE_ID = os.environ.get("CDN_FASTLY_SERVICE_ID", "")
+CDN_CLOUDFLARE_ZONE_ID = os.environ.get("CDN_CLOUDFLARE_ZONE_ID", "")
+CDN_API_URL = os.environ.get("CDN_API_URL", "").rstrip("/")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -256,8 +278,60 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 # the web server should serve MEDIA_ROOT itself; see deploy/ and the README.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
+
+def media_storage():
+    """Uploaded images: MEDIA_ROOT on this machine, or an S3-compatible bucket (S3_BUCKET).
+
+    Several app servers need the bucket: a photo uploaded through one must be
+    served through every other. Its objects get plain, unsigned addresses
+    (a signed one expires, and a cached page would keep the dead link) with
+    far-future caching: every stored name is new (statements.images), so an
+    object never changes. The bucket (or the CDN in front, MEDIA_CDN_DOMAIN)
+    must allow anonymous reads of its objects.
+    """
+    bucket = os.environ.get("S3_BUCKET", "").strip()
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+        "region_name": os.environ.get("S3_REGION") or "us-east-1",
+        # boto3 signs with SigV2 when endpoint_url is set and no version is given.
+        "signature_version": "s3v4",
+        # Most self-hosted S3 servers (SeaweedFS, MinIO, Garage) want path-style.
+        "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or "path",
+        "querystring_auth": False,
+        "file_overwrite": False,
+        "default_acl": None,  # public reads come from the bucket policy or the CDN
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        # Connect and read timeouts: an unreachable store fails an upload with a form
+        # error within seconds instead of holding the request.
+        "client_config": _s3_client_config(),
+    }
+    cdn = os.environ.get("MEDIA_CDN_DOMAIN", "").strip()
+    if cdn:
+        # e.g. media.example.org (a CDN in front of the bucket): addresses on that domain.
+        options["custom_domain"] = cdn
+        options["url_protocol"] = os.environ.get("MEDIA_CDN_PROTOCOL") or "https:"
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+def _s3_client_config():
+    from botocore.config import Config
+
+    return Config(
+        connect_timeout=env_int("S3_TIMEOUT_SECONDS", 5),
+        read_timeout=env_int("S3_TIMEOUT_SECONDS", 5),
+        retries={"max_attempts": 2, "mode": "standard"},
+        signature_version="s3v4",
+        s3={"addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or "path"},
+    )
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -266,6 +340,41 @@ STORAGES = {
         )
     },
 }
+
+# How many app servers serve this site. With more than one, everything they share
+# must live off the machine: the page cache and its tags, rate limits (Redis via
+# CACHE_URL) and the uploaded images (S3_BUCKET, or MEDIA_ROOT on a shared file
+# system: MEDIA_ROOT_SHARED=1). Production refuses to start otherwise, because a
+# publish on one server would leave the other's pages stale, and photos uploaded
+# through one would be missing on the other.
+APP_SERVERS = env_int("APP_SERVERS", 1)
+
+
+def per_machine_state(caches, storages):
+    """What in these settings lives on one machine only (empty: fit for several servers)."""
+    found = []
+    backend = caches["default"]["BACKEND"]
+    if backend.endswith(("locmem.LocMemCache", "filebased.FileBasedCache", "dummy.DummyCache")):
+        found.append(
+            f"CACHE_URL gives a cache on one machine ({backend.rsplit('.', 1)[-1]}); "
+            "set CACHE_URL=redis://…"
+        )
+    if storages["default"]["BACKEND"].endswith("FileSystemStorage") and not env_bool(
+        "MEDIA_ROOT_SHARED"
+    ):
+        found.append(
+            "uploaded images are stored in this machine's MEDIA_ROOT; set S3_BUCKET (or "
+            "MEDIA_ROOT_SHARED=1 when MEDIA_ROOT is a file system every server mounts)"
+        )
+    return found
+
+
+if not DEBUG and APP_SERVERS > 1:
+    problems = per_machine_state(CACHES, STORAGES)
+    if problems:
+        raise ImproperlyConfigured(
+            f"APP_SERVERS={APP_SERVERS}, but " + "; and ".join(problems) + "."
+        )
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -407,8 +516,6 @@ COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 30)
 COMMENTS_NOTIFY_INTERVAL_MINUTES = env_int("COMMENTS_NOTIFY_INTERVAL_MINUTES", 15)
 # Who gets that mail; empty means every active member of the Moderators group.
 COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS")
-# Mail is sent from a background thread so a slow mail server never slows a post.
-COMMENTS_NOTIFY_IN_BACKGROUND = env_bool("COMMENTS_NOTIFY_IN_BACKGROUND", True)
 # Show the arithmetic question as an image (for sites under attack) instead of text.
 COMMENTS_CAPTCHA_IMAGE = env_bool("COMMENTS_CAPTCHA_IMAGE")
 

@@ -16,8 +16,9 @@ STORAGES = {
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="advocacy-test-media-")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Tests read the mail outbox right after the post.
-COMMENTS_NOTIFY_IN_BACKGROUND = False
+# Tests read the mail outbox and the renditions right after the post: tasks run at
+# once, in the test's process (the worker's own behaviour has its tests).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Posting right after rendering is what tests do; the delay rule has its own tests.
 COMMENTS_MIN_SECONDS = 0
 # Browser tests load uploaded images from the live server.

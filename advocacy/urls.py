@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from advocacy.health import healthz
 from advocacy.two_factor import require_two_factor
 from statements.sitemaps import sitemap_view
 
@@ -16,6 +17,7 @@ admin.site.site_header = f"{settings.SITE_NAME} — administration"
 admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path(settings.ADMIN_URL_PATH, admin.site.urls),
     path("sitemap.xml", sitemap_view, name="sitemap"),
     path(

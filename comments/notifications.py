@@ -1,30 +1,31 @@
 """Telling moderators that comments wait, without ever costing a comment.
 
-The mail goes out after the comment is committed, from a background thread,
-and at most once per COMMENTS_NOTIFY_INTERVAL_MINUTES; comments that arrive in
-between are listed in the next mail (or by `manage.py send_moderation_digest`
+The mail goes out from a background task queued with the comment (it runs
+once the comment is committed), at most once per
+COMMENTS_NOTIFY_INTERVAL_MINUTES; comments that arrive in between are listed in the next mail (or by `manage.py send_moderation_digest`
 from cron). A failing mail server is logged and the comments are listed again
 next time.
 """
 
 import logging
-import threading
 from datetime import timedelta
+from uuid import uuid4
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from advocacy import roles
+from background import mail as background_mail
 
 from .models import Comment
 
 logger = logging.getLogger(__name__)
+DIGEST_KEY = "moderation-digest:"
 
 
 def moderator_emails():
@@ -38,71 +39,78 @@ def moderator_emails():
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def send_digest(*, respect_interval=True):
-    """Mail the moderators the comments not yet announced; return how many."""
+def send_digest(*, respect_interval=True, raise_errors=False):
+    """Mail the moderators the comments not yet announced; return how many.
+
+    The comments are marked as announced in the transaction that records the
+    mail (background.mail), and the mail is sent once: a run killed after the
+    commit leaves the mail for the next run to send, never a second copy.
+    """
+    for stranded in background_mail.unsent().filter(key__startswith=DIGEST_KEY):
+        _deliver(stranded, raise_errors)
     now = timezone.now()
     if respect_interval:
         last = Comment.objects.aggregate(last=Max("moderators_notified_at"))["last"]
         interval = timedelta(minutes=settings.COMMENTS_NOTIFY_INTERVAL_MINUTES)
         if last and now - last < interval:
             return 0
-    waiting = list(
-        Comment.objects.pending()
-        .filter(moderators_notified_at__isnull=True)
-        .select_related("statement")
-        .order_by("created_at")
-    )
     recipients = moderator_emails()
-    if not waiting or not recipients:
+    if not recipients:
         return 0
-    ids = [c.pk for c in waiting]
-    # Claim them first, so two workers never announce the same comments.
-    claimed = Comment.objects.filter(pk__in=ids, moderators_notified_at__isnull=True).update(
-        moderators_notified_at=now
-    )
-    if not claimed:
-        return 0
-    total_waiting = Comment.objects.pending().count()
-    context = {
-        "comments": waiting,
-        "total_waiting": total_waiting,
-        "moderation_url": settings.SITE_URL
-        + reverse("admin:comments_comment_changelist")
-        + "?status__exact=pending",
-        "site_name": settings.SITE_NAME,
-    }
-    try:
-        send_mail(
+    with transaction.atomic():
+        waiting = list(
+            Comment.objects.pending()
+            .filter(moderators_notified_at__isnull=True)
+            .select_related("statement")
+            .order_by("created_at")
+        )
+        if not waiting:
+            return 0
+        ids = [c.pk for c in waiting]
+        # Claim them first, so two workers never announce the same comments.
+        claimed = Comment.objects.filter(pk__in=ids, moderators_notified_at__isnull=True).update(
+            moderators_notified_at=now
+        )
+        if not claimed:
+            return 0
+        total_waiting = Comment.objects.pending().count()
+        context = {
+            "comments": waiting,
+            "total_waiting": total_waiting,
+            "moderation_url": settings.SITE_URL
+            + reverse("admin:comments_comment_changelist")
+            + "?status__exact=pending",
+            "site_name": settings.SITE_NAME,
+        }
+        outgoing = background_mail.queue(
+            f"{DIGEST_KEY}{uuid4().hex}",
             subject=f"[{settings.SITE_NAME}] {total_waiting} comment"
             f"{'s' if total_waiting != 1 else ''} awaiting moderation",
-            message=render_to_string("comments/email/moderation_digest.txt", context),
-            from_email=None,
-            recipient_list=recipients,
+            body=render_to_string("comments/email/moderation_digest.txt", context),
+            recipients=recipients,
+            about={"comments": ids},
         )
-    except Exception:
-        logger.exception("Could not mail moderators about %d waiting comments", len(ids))
-        Comment.objects.filter(pk__in=ids).update(moderators_notified_at=None)
-        return 0
-    return len(ids)
+    return len(ids) if _deliver(outgoing, raise_errors) else 0
 
 
-def _send_in_thread():
+def _deliver(outgoing, raise_errors):
     try:
-        send_digest()
+        background_mail.deliver(outgoing.pk)
     except Exception:
-        logger.exception("Moderation digest failed")
-    finally:
-        connections.close_all()  # this thread's own connections
+        ids = outgoing.about.get("comments", [])
+        logger.exception("Could not mail moderators about %d waiting comments", len(ids))
+        # Not announced after all: the next mail lists them again.
+        with transaction.atomic():
+            Comment.objects.filter(pk__in=ids).update(moderators_notified_at=None)
+            outgoing.delete()
+        if raise_errors:
+            raise
+        return False
+    return True
 
 
 def notify_moderators_after_commit():
-    def dispatch():
-        if settings.COMMENTS_NOTIFY_IN_BACKGROUND:
-            threading.Thread(target=_send_in_thread, daemon=True).start()
-        else:
-            try:
-                send_digest()
-            except Exception:
-                logger.exception("Moderation digest failed")
+    """Queue the moderators' mail with the comment (background.tasks)."""
+    from background import tasks
 
-    transaction.on_commit(dispatch)
+    tasks.enqueue(tasks.send_moderation_digest)

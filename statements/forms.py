@@ -61,7 +61,7 @@ class ImageForm(forms.ModelForm):
         # disk becomes a message by the file field, not a server error.
         try:
             self.instance.store_upload(upload)
-        except OSError:
+        except images.storage_errors():
             self.add_error("file", STORAGE_FAILED)
 
 

@@ -345,44 +345,103 @@ def make_renditions(content, fmt):
         return renditions
 
 
+def storage_errors():
+    """What a storage raises when it is full or unreachable: a disk's OSError, S3's errors."""
+    errors = [OSError]
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # no S3 support installed
+        pass
+    else:
+        errors += [BotoCoreError, ClientError]
+    return tuple(errors)
+
+
 @dataclass
 class StoredUpload:
     name: str  # of the re-encoded original
-    renditions: list  # [{"width", "height", "format", "name"}], as Image.renditions
     width: int
     height: int
     metadata: dict  # {"credit": …, "caption": …} read before re-encoding dropped them
 
 
 def store_upload(upload, storage):
-    """Re-encode `upload` and write it and its smaller copies to `storage`.
+    """Re-encode `upload` and write it to `storage`; its copies come from a task.
 
     Metadata is read (for the credit and caption an editor then confirms)
-    before re-encoding drops it. If the disk is full, every file written or
-    half-written is removed and OSError propagates: nothing stays behind.
+    before re-encoding drops it. If the storage is full or unreachable, what
+    was written or half-written is removed and the error propagates: nothing
+    stays behind. Only storage.save/open/delete are used (S3 has no path()).
     """
     metadata = read_credit_metadata(upload)
     content, fmt = reencode(upload)
     name = storage.generate_filename(library_name(fmt))
-    base = name.rsplit(".", 1)[0]
-    written = [name]
     try:
         stored_name = storage.save(name, content)
-        written.append(stored_name)
-        renditions = []
+    except storage_errors():
+        _remove_quietly(storage, [name])
+        raise
+    width, height = dimensions_of(content)
+    return StoredUpload(stored_name, width, height, metadata)
+
+
+def _remove_quietly(storage, names):
+    for path in names:
+        try:
+            if storage.exists(path):
+                storage.delete(path)
+        except storage_errors():
+            pass
+
+
+def write_renditions(name, storage):
+    """Make the smaller copies of the stored original `name`; [{"width", …, "name"}].
+
+    Safe to run twice: a copy's name follows from the original's and a copy
+    left by an interrupted run is replaced, not kept beside a new one. On a
+    storage error every copy written is removed and the error propagates.
+    """
+    with storage.open(name, "rb") as stored:
+        content = BytesIO(stored.read())
+    with PILImage.open(content) as probe:
+        fmt = probe.format
+    base = name.rsplit(".", 1)[0]
+    written, renditions = [], []
+    try:
         for width, height, out_format, data in make_renditions(content, fmt):
             attempted = f"{base}-{width}.{FORMATS[out_format].extension}"
             # Recorded before writing: a full disk leaves a partial file behind.
             written.append(attempted)
+            if storage.exists(attempted):
+                storage.delete(attempted)
             stored = storage.save(attempted, ContentFile(data))
             written.append(stored)
             renditions.append(
                 {"width": width, "height": height, "format": out_format.lower(), "name": stored}
             )
-    except OSError:
-        for path in written:
-            if storage.exists(path):
-                storage.delete(path)
+    except storage_errors():
+        _remove_quietly(storage, written)
         raise
-    width, height = dimensions_of(content)
-    return StoredUpload(stored_name, renditions, width, height, metadata)
+    return renditions
+
+
+def make_stored_renditions(image_id):
+    """The task (background.tasks): give library image `image_id` its smaller copies.
+
+    Until they exist its pages show the original (Image.rendition_url).
+    Returns how many copies were made.
+    """
+    from .models import Image
+
+    image = Image.objects.filter(pk=image_id).first()
+    if image is None or not image.file or image.renditions:
+        return 0  # deleted meanwhile, or a second run of a task that finished
+    name = image.file.name
+    renditions = write_renditions(name, image.file.storage)
+    # Only if the image still holds the same file (an editor may have replaced it).
+    if not Image.objects.filter(pk=image_id, file=name).exists():
+        _remove_quietly(image.file.storage, [r["name"] for r in renditions])
+        return 0
+    image.renditions = renditions
+    image.save(update_fields=["renditions"])  # its pages are refreshed (statements.signals)
+    return len(renditions)

@@ -107,7 +107,7 @@ class Image(models.Model):
     )
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
-    # Smaller copies made once on upload: [{"width", "height", "format", "name"}].
+    # Smaller copies, made by a task after the upload: [{"width", "height", "format", "name"}].
     renditions = models.JSONField(default=list, editable=False)
     alt_text = models.CharField(
         max_length=300,
@@ -134,6 +134,17 @@ class Image(models.Model):
         if self.file and not self.file._committed:
             self.store_upload(self.file.file)
         super().save(*args, **kwargs)
+        if getattr(self, "_copies_wanted", False):
+            self._copies_wanted = False
+            self.queue_renditions()
+
+    def queue_renditions(self):
+        """The smaller copies are made by a task; until then pages show the original."""
+        from background.tasks import make_image_renditions
+
+        result = make_image_renditions.enqueue(self.pk)
+        if result.is_finished:  # a backend that runs tasks at once (the tests')
+            self.refresh_from_db(fields=["renditions"])
 
     def store_upload(self, upload):
         """Have statements.images store `upload`; point this image at what it wrote.
@@ -150,7 +161,8 @@ class Image(models.Model):
                 self.prefilled_from_metadata.append(field_name)
         # Point the field at the stored file, not at the upload still in memory.
         self.file = stored.name
-        self.renditions = stored.renditions
+        self.renditions = []
+        self._copies_wanted = True
         self.width, self.height = stored.width, stored.height
 
     def stored_names(self):

@@ -214,7 +214,8 @@ def invalidate_on_commit(tags):
     if not transaction.get_connection().in_atomic_block:
         invalidate(*tags)  # no transaction: committed already, once is enough
         return
-    invalidate(*tags)
+    invalidate(*tags, downstream=False)
+    # A CDN is purged once, after the commit (a rolled-back change purges nothing).
     transaction.on_commit(lambda: invalidate(*tags))
 
 

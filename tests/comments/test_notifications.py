@@ -143,18 +143,15 @@ def test_the_visitor_still_sees_their_comment_when_mail_fails(client, post, mode
     assert "Your comment is awaiting moderation." in page
 
 
-def test_mail_in_the_background_does_not_hold_up_the_post(post, moderator, settings, monkeypatch):
-    settings.COMMENTS_NOTIFY_IN_BACKGROUND = True
-    started = []
+def test_the_mail_is_a_task_queued_with_the_comment(client, statement, moderator, settings):
+    """With the production queue the post only writes the task; a worker sends the mail."""
+    from django_tasks_db.models import DBTaskResult
 
-    class FakeThread:
-        def __init__(self, target, daemon):
-            started.append((target, daemon))
+    from background.tasks import send_moderation_digest
 
-        def start(self):
-            pass
-
-    monkeypatch.setattr(notifications.threading, "Thread", FakeThread)
-    assert post().status_code == 303
-    assert started == [(notifications._send_in_thread, True)]
-    assert mail.outbox == []  # sent by that thread, not by the request
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert post_comment(client, statement).status_code == 303
+    assert mail.outbox == []  # not sent by the request
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == send_moderation_digest.module_path
+    assert queued.status == "READY"

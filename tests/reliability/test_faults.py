@@ -506,13 +506,12 @@ def test_cache_server_fault_pages_served_staff_log_in_comments_fail_closed(cache
 
 @pytest.fixture
 def mail_to_nowhere(settings):
-    """SMTP to 127.0.0.1 on a port nothing listens on; mail sent inside the request."""
+    """SMTP to 127.0.0.1 on a port nothing listens on; the mail task run in the process."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = free_port()
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_TIMEOUT = 1
-    settings.COMMENTS_NOTIFY_IN_BACKGROUND = False
     settings.COMMENTS_MODERATOR_EMAILS = ["moderators@example.org"]
     settings.COMMENTS_MIN_SECONDS = 0
     cache.clear()

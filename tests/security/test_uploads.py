@@ -547,16 +547,27 @@ def test_disk_full_is_a_form_error_and_leaves_nothing(editor_client, media_root,
     assert partial and not partial[0].exists()
 
 
-def test_disk_full_while_writing_a_smaller_copy_leaves_nothing(
+def test_disk_full_while_the_task_writes_a_smaller_copy_keeps_the_original(
     editor_client, media_root, monkeypatch
 ):
+    """The copies are a task's: the upload is accepted, the failed copy leaves nothing, and
+    pages show the original until a retry makes the copies."""
     partial = fill_the_disk_after(monkeypatch, saves=1)  # the original fits, a copy does not
     response = upload(editor_client, "march.jpg", factories.jpeg_bytes(2000, 1200))
-    errors = file_errors(response)
-    assert STORAGE_FAILED in errors
-    assert not Image.objects.exists()
-    assert partial
-    assert stored_files(media_root) == []
+    assert response.status_code == 302  # saved
+    image = Image.objects.get()
+    assert image.renditions == []
+    assert partial and not partial[0].exists()
+    assert stored_files(media_root) == [image.file.name]
+    assert image.display_url == image.file.url
+
+    monkeypatch.undo()  # space again: the task's next attempt makes them
+    from statements.images import make_stored_renditions
+
+    assert make_stored_renditions(image.pk) == 6
+    image.refresh_from_db()
+    assert stored_files(media_root) == sorted(files_of(image))
+    assert image.display_url != image.file.url
 
 
 def _mount_tiny_filesystem(path, size="256k"):

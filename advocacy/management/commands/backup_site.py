@@ -1,3 +1,4 @@
+import io
 import json
 import os
 import subprocess
@@ -10,6 +11,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
+
+from advocacy import media_files
 
 
 def pg_environment(db):
@@ -94,7 +97,9 @@ class Command(BaseCommand):
                         tar.add(work / "manifest.json", arcname="manifest.json")
                         tar.add(dump, arcname=dump.name)
                         media = Path(settings.MEDIA_ROOT)
-                        if media.is_dir():
+                        if not media_files.is_local():
+                            self.add_stored_media(tar)
+                        elif media.is_dir():
                             tar.add(media, arcname="media")
                         else:
                             # Always a media folder: a restore leaves exactly the backup's images.
@@ -110,6 +115,18 @@ class Command(BaseCommand):
                 partial.unlink(missing_ok=True)
                 raise
         self.stdout.write(str(archive))
+
+    @staticmethod
+    def add_stored_media(tar):
+        """Every file of a remote media storage (an S3 bucket), read through the Storage API."""
+        folder = tarfile.TarInfo("media")
+        folder.type, folder.mode, folder.mtime = tarfile.DIRTYPE, 0o755, int(time.time())
+        tar.addfile(folder)
+        for name in media_files.all_names():
+            data = media_files.read(name)
+            info = tarfile.TarInfo(f"media/{name}")
+            info.size, info.mode, info.mtime = len(data), 0o644, int(time.time())
+            tar.addfile(info, io.BytesIO(data))
 
     @staticmethod
     def archive_path(target_dir):

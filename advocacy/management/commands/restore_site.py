@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from advocacy import media_files
+
 from .backup_site import pg_environment, sqlite_backup
 
 
@@ -133,6 +135,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 "The archive holds no images folder; the images were left as they are."
             )
+            return
+        if not media_files.is_local():
+            files = {
+                path.relative_to(incoming_media).as_posix(): path.read_bytes()
+                for path in sorted(incoming_media.rglob("*"))
+                if path.is_file()
+            }
+            media_files.replace_all(files)
             return
         # Copy beside the old folder first, so a failure leaves the old images; then swap.
         incoming = media.with_name(media.name + ".restoring")

@@ -1,0 +1,82 @@
+"""Everything that runs in the background, and how each is retried: the only list.
+
+Work a visitor or an editor need not wait for runs here, in a worker process
+(`manage.py worker`), from a queue kept in the site's own database
+(django-tasks with its database backend): the moderators' mail, the smaller
+copies of an uploaded photo, and purges of a CDN's cache. The task functions
+only call into the module that owns each rule.
+
+Every task is safe to run twice: a worker killed mid-task (SIGKILL, a crash, a
+reboot) leaves its task RUNNING, and background.worker runs it again once its
+time limit has passed.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django_tasks import task, task_backends
+from django_tasks_db import DatabaseBackend
+
+
+@dataclass(frozen=True)
+class Policy:
+    max_attempts: int = 5
+    # The worker stops a task after this many seconds (and runs it again, if attempts
+    # remain); a task RUNNING for longer than this plus a grace period is a dead worker's.
+    timeout: int | None = None
+
+
+def enqueue(task_, *args, **kwargs):
+    """Queue `task_`, with the data the caller is writing.
+
+    With the database backend the task's row is written in the caller's
+    transaction: it commits (or rolls back) with the comment or image it is
+    about, and no web process dying after the commit can lose it. Any other
+    backend (the tests' immediate one) gets it once the transaction commits.
+    """
+    if isinstance(task_backends[task_.backend], DatabaseBackend):
+        return task_.enqueue(*args, **kwargs)
+    transaction.on_commit(lambda: task_.enqueue(*args, **kwargs))
+    return None
+
+
+@task()
+def send_moderation_digest():
+    from comments import notifications
+
+    return notifications.send_digest(raise_errors=True)
+
+
+@task()
+def make_image_renditions(image_id):
+    from statements import images
+
+    return images.make_stored_renditions(image_id)
+
+
+@task()
+def purge_cdn(tags):
+    from advocacy import cdn
+
+    return cdn.purge(tags)
+
+
+POLICIES = {
+    send_moderation_digest.module_path: Policy(max_attempts=5),
+    make_image_renditions.module_path: Policy(max_attempts=3),
+    purge_cdn.module_path: Policy(max_attempts=6),
+}
+
+
+def policy_for(task_path):
+    policy = POLICIES.get(task_path, Policy())
+    return Policy(
+        max_attempts=policy.max_attempts,
+        timeout=policy.timeout or settings.TASK_TIMEOUT_SECONDS,
+    )
+
+
+def retry_delay(attempt):
+    """Seconds before attempt `attempt + 1`: doubling from TASK_RETRY_DELAY_SECONDS, at most an hour."""
+    return min(settings.TASK_RETRY_DELAY_SECONDS * 2 ** (attempt - 1), 3600)

@@ -1,0 +1,103 @@
+"""A worker killed mid-task (SIGKILL): another worker runs the task again, and the mail goes once.
+
+Real processes on a real database file: `manage.py worker` twice, the first
+killed while its mail server is still "sending".
+"""
+
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from .live import PROJECT, manage, site_environment
+
+pytestmark = pytest.mark.faults
+
+
+def task_rows(db):
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult"
+        ).fetchall()
+
+
+def wait_for(condition, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{what} within {timeout}s")
+
+
+def start_worker(env, log):
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "worker", "--no-reload", "--interval", "0.2",
+         "--no-startup-delay"],
+        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def site():
+    root = Path(tempfile.mkdtemp(prefix="scaleout-worker-kill-"))
+    try:
+        db = root / "site.sqlite3"
+        env = site_environment(
+            f"sqlite:///{db}",
+            root,
+            EMAIL_BACKEND="tests.reliability.slow_mail.SlowFileEmailBackend",
+            MAIL_DIR=root / "mail",
+            COMMENTS_MODERATOR_EMAILS="moderators@example.org",
+            TASK_TIMEOUT_SECONDS=3,
+            TASK_STALE_GRACE_SECONDS=1,
+        )
+        manage(env, "migrate", "--noinput")
+        yield env, root, db
+    finally:
+        print((root / "workers.log").read_text() if (root / "workers.log").exists() else "")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_killed_workers_mail_task_completes_once_on_another_worker(site):
+    env, root, db = site
+    manage(
+        env, "shell", "--no-imports", "-c",
+        "from tests import factories; from comments.models import Comment; "
+        "s = factories.make_published('Rivers'); "
+        "Comment.objects.create(statement=s, status='pending', name='Ana', "
+        "email='ana@example.org', body='Please name the villages.'); "
+        "from background.tasks import send_moderation_digest; send_moderation_digest.enqueue()",
+    )  # fmt: skip
+    log = open(root / "workers.log", "ab")
+    first = start_worker({**env, "SLOW_MAIL_SECONDS": "60"}, log)
+    second = None
+    try:
+        wait_for(lambda: task_rows(db)[0][0] == "RUNNING", 30, "the first worker took the task")
+        time.sleep(0.5)  # inside the mail server's slow send
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        assert task_rows(db)[0][0] == "RUNNING"  # what django-tasks-db alone leaves for ever
+        assert not (root / "mail").exists() or not list((root / "mail").iterdir())
+
+        second = start_worker({**env, "SLOW_MAIL_SECONDS": "0"}, log)
+        wait_for(lambda: task_rows(db)[0][0] == "SUCCESSFUL", 30, "the task was run again")
+    finally:
+        for worker in (first, second):
+            if worker is not None and worker.poll() is None:
+                worker.send_signal(signal.SIGTERM)
+                worker.wait(timeout=15)
+        log.close()
+    status, worker_ids = task_rows(db)[0]
+    assert len(eval(worker_ids)) == 2  # JSON list of the two workers' ids
+    mails = list((root / "mail").iterdir())
+    assert len(mails) == 1
+    text = mails[0].read_text()
+    assert "Please name the villages." in text
+    assert text.count("Subject:") == 1
