@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from advocacy.admin_filters import DefaultStateFilter
 from statements.admin import GuardedChangeListMixin
 
 from . import moderation
@@ -15,34 +16,14 @@ STATUS_AFTER_ACTION = {
 }
 
 
-class StatusFilter(admin.SimpleListFilter):
+class StatusFilter(DefaultStateFilter):
     """Status, showing the moderation queue (pending) unless asked otherwise."""
 
     title = "status"
     parameter_name = "status__exact"
-
-    def lookups(self, request, model_admin):
-        return [*Comment.Status.choices, ("all", "All")]
-
-    def choices(self, changelist):
-        value = self.value()
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": value == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def value(self):
-        return super().value() or Comment.Status.PENDING
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == "all":
-            return queryset
-        if value in Comment.Status.values:
-            return queryset.filter(status=value)
-        return queryset.none()
+    field = "status"
+    states = Comment.Status
+    default = Comment.Status.PENDING
 
 
 @admin.register(Comment)

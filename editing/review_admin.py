@@ -9,39 +9,20 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from advocacy.admin_filters import DefaultStateFilter
 from statements.admin import GuardedChangeListMixin
 
 from .models import Review
 
 
-class StateFilter(admin.SimpleListFilter):
+class StateFilter(DefaultStateFilter):
     """The state, showing what waits unless asked otherwise."""
 
     title = _("state")
     parameter_name = "state__exact"
-
-    def lookups(self, request, model_admin):
-        return [*Review.State.choices, ("all", _("All"))]
-
-    def choices(self, changelist):
-        value = self.value()
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": value == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def value(self):
-        return super().value() or Review.State.WAITING
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == "all":
-            return queryset
-        if value in Review.State.values:
-            return queryset.filter(state=value)
-        return queryset.none()
+    field = "state"
+    states = Review.State
+    default = Review.State.WAITING
 
 
 @admin.register(Review)
