@@ -508,16 +508,23 @@ class Importer:
         pages.links_changed(ids, list(linked.values()))
         self.new_links = []
 
+    def _importable(self, kind, item, title, status):
+        """False, and reported, for an item with no id or in the trash."""
+        if item["wp_id"] is None:
+            self.report.add(kind, FAILED, "no wp:post_id", title=title)
+            return False
+        if status == "trash":
+            self.report.add(
+                kind, SKIPPED, "in the trash (not imported)", wp_id=item["wp_id"], title=title
+            )
+            return False
+        return True
+
     def _import_page(self, item):
         """A WordPress page becomes a site page (pages app); its parent is linked at the end."""
         report, wp_id = self.report, item["wp_id"]
-        title = plain(item.get("title"))
-        status = (item.get("status") or "").strip()
-        if wp_id is None:
-            report.add(PAGE, FAILED, "no wp:post_id", title=title)
-            return
-        if status == "trash":
-            report.add(PAGE, SKIPPED, "in the trash (not imported)", wp_id=wp_id, title=title)
+        title, status = plain(item.get("title")), (item.get("status") or "").strip()
+        if not self._importable(PAGE, item, title, status):
             return
         digest = _digest({k: v for k, v in item.items() if k != "meta_dict"})
         known = self.mappings[PAGE].get(wp_id)
@@ -588,13 +595,8 @@ class Importer:
 
     def _import_post(self, item):
         report, wp_id = self.report, item["wp_id"]
-        title = plain(item.get("title"))
-        status = (item.get("status") or "").strip()
-        if wp_id is None:
-            report.add(POST, FAILED, "no wp:post_id", title=title)
-            return
-        if status == "trash":
-            report.add(POST, SKIPPED, "in the trash (not imported)", wp_id=wp_id, title=title)
+        title, status = plain(item.get("title")), (item.get("status") or "").strip()
+        if not self._importable(POST, item, title, status):
             return
         login = (item.get("creator") or "").strip()
         user, organization = self.authors.get(login, (None, self.default_organization))
