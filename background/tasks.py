@@ -2,7 +2,7 @@
 
 Work a visitor or an editor need not wait for runs here, in a worker process
 (`manage.py worker`), from a queue kept in the site's own database
-(django-tasks with its database backend): the moderators' mail, the smaller
+(django-tasks with its database backend): the moderators' and Editors' mail, the smaller
 copies of an uploaded photo, and purges of a CDN's cache. The task functions
 only call into the module that owns each rule.
 
@@ -49,6 +49,13 @@ def send_moderation_digest():
 
 
 @task()
+def send_review_digest():
+    from editing import reviews
+
+    return reviews.notify_editors(raise_errors=True)
+
+
+@task()
 def make_image_renditions(image_id):
     from statements import images
 
@@ -64,6 +71,7 @@ def purge_cdn(tags):
 
 POLICIES = {
     send_moderation_digest.module_path: Policy(max_attempts=5),
+    send_review_digest.module_path: Policy(max_attempts=5),
     make_image_renditions.module_path: Policy(max_attempts=3),
     purge_cdn.module_path: Policy(max_attempts=6),
 }

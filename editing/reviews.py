@@ -6,8 +6,9 @@ save drafts of their own and submit them; an Editor approves and publishes
 (an ordinary save of the statement form, so the page cache and revisions work
 as for any edit) or returns it with a note the author reads in the admin.
 Editors are mailed when statements wait, at most once per
-REVIEWS_NOTIFY_INTERVAL_MINUTES; `manage.py send_review_digest` (cron) sends
-what an interval held back.
+REVIEWS_NOTIFY_INTERVAL_MINUTES, from a background task queued with the review
+(background.tasks) and recorded in background.mail so it is sent once;
+`manage.py send_review_digest` sends what an interval held back.
 """
 
 import logging
@@ -15,18 +16,20 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from advocacy import roles
+from background import mail as background_mail
 
 from .models import Review
 
 logger = logging.getLogger(__name__)
+DIGEST_KEY = "review-digest:"
 
 
 def may_publish(user):
@@ -68,7 +71,9 @@ def submit(statement, user):
             review = Review.objects.create(statement=statement, submitted_by=user)
     except IntegrityError:  # already waiting (a double click, or a second submit)
         return waiting(statement)
-    transaction.on_commit(notify_editors)
+    from background import tasks
+
+    tasks.enqueue(tasks.send_review_digest)
     return review
 
 
@@ -90,42 +95,71 @@ def editor_emails():
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def notify_editors(*, respect_interval=True):
-    """Mail the Editors the reviews not yet announced; return how many."""
+def notify_editors(*, respect_interval=True, raise_errors=False):
+    """Mail the Editors the reviews not yet announced; return how many.
+
+    The reviews are marked as announced in the transaction that records the
+    mail, which is then sent once (background.mail): a worker killed in between
+    leaves the mail for the next run, never a second copy.
+    """
+    for stranded in background_mail.unsent().filter(key__startswith=DIGEST_KEY):
+        _deliver(stranded, raise_errors)
     now = timezone.now()
     if respect_interval:
         last = Review.objects.aggregate(last=Max("editors_notified_at"))["last"]
         interval = timedelta(minutes=settings.REVIEWS_NOTIFY_INTERVAL_MINUTES)
         if last and now - last < interval:
             return 0
-    unannounced = Review.objects.filter(
-        state=Review.State.WAITING, editors_notified_at__isnull=True
-    )
-    reviews = list(unannounced.select_related("statement", "submitted_by").order_by("pk"))
     recipients = editor_emails()
-    if not reviews or not recipients:
+    if not recipients:
         return 0
-    # Claimed first, so two processes never announce the same reviews.
-    if not unannounced.filter(pk__in=[r.pk for r in reviews]).update(editors_notified_at=now):
-        return 0
-    total = Review.objects.filter(state=Review.State.WAITING).count()
-    context = {
-        "reviews": reviews,
-        "total": total,
-        "list_url": settings.SITE_URL + reverse("admin:editing_review_changelist"),
-        "site_url": settings.SITE_URL,
-        "site_name": settings.SITE_NAME,
-    }
-    try:
-        send_mail(
-            subject=f"[{settings.SITE_NAME}] {total} statement"
-            f"{'s' if total != 1 else ''} waiting for review",
-            message=render_to_string("editing/email/review_digest.txt", context),
-            from_email=None,
-            recipient_list=recipients,
+    with transaction.atomic():
+        unannounced = Review.objects.filter(
+            state=Review.State.WAITING, editors_notified_at__isnull=True
         )
-    except OSError:
-        logger.exception("The review mail could not be sent; it will be tried again.")
-        Review.objects.filter(pk__in=[r.pk for r in reviews]).update(editors_notified_at=None)
-        return 0
-    return len(reviews)
+        reviews = list(unannounced.select_related("statement", "submitted_by").order_by("pk"))
+        if not reviews:
+            return 0
+        ids = [r.pk for r in reviews]
+        # Claimed first, so two workers never announce the same reviews.
+        if not unannounced.filter(pk__in=ids).update(editors_notified_at=now):
+            return 0
+        total = Review.objects.filter(state=Review.State.WAITING).count()
+        context = {
+            "reviews": reviews,
+            "total": total,
+            "list_url": settings.SITE_URL + reverse("admin:editing_review_changelist"),
+            "site_url": settings.SITE_URL,
+            "site_name": settings.SITE_NAME,
+        }
+        subject = ngettext(
+            "%(count)d statement waiting for review",
+            "%(count)d statements waiting for review",
+            total,
+        ) % {"count": total}
+        outgoing = background_mail.queue(
+            f"{DIGEST_KEY}{ids[0]}-{ids[-1]}:{now.timestamp():.6f}",
+            subject=f"[{settings.SITE_NAME}] {subject}",
+            body=render_to_string("editing/email/review_digest.txt", context),
+            recipients=recipients,
+            about={"reviews": ids},
+        )
+    return len(ids) if _deliver(outgoing, raise_errors) else 0
+
+
+def _deliver(outgoing, raise_errors):
+    try:
+        background_mail.deliver(outgoing.pk)
+    except Exception:
+        ids = outgoing.about.get("reviews", [])
+        logger.exception(
+            "Could not mail the Editors about %d reviews; tried again later", len(ids)
+        )
+        # Not announced after all: the next mail lists them again.
+        with transaction.atomic():
+            Review.objects.filter(pk__in=ids).update(editors_notified_at=None)
+            outgoing.delete()
+        if raise_errors:
+            raise
+        return False
+    return True

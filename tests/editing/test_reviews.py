@@ -108,6 +108,55 @@ def test_mail_to_editors_is_throttled(contributor_client, editor, settings):
     assert len(mail.outbox) == 2
 
 
+def test_the_review_mail_is_a_task_queued_with_the_review(contributor_client, editor, settings):
+    """With the production queue the submit only writes the task; a worker sends the mail."""
+    from django_tasks_db.models import DBTaskResult
+
+    from background.tasks import send_review_digest
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    submitted(contributor_client, settings)
+    assert mail.outbox == []  # not sent by the editor's request
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == send_review_digest.module_path
+    assert send_review_digest.call() == 1
+    (message,) = mail.outbox
+    assert message.subject.endswith("1 statement waiting for review")
+
+
+def test_a_failing_mail_server_announces_the_review_later(contributor, editor, settings):
+    from tests.comments.failing_mail import FailingEmailBackend
+
+    statement = factories.make_draft("Crossings now", author=contributor)
+    review = Review.objects.create(statement=statement, submitted_by=contributor)
+    settings.EMAIL_BACKEND = "tests.comments.failing_mail.FailingEmailBackend"
+    assert reviews.notify_editors() == 0
+    assert FailingEmailBackend.attempts >= 1
+    review.refresh_from_db()
+    assert review.editors_notified_at is None  # not announced: listed again next time
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert reviews.notify_editors() == 1
+    (message,) = mail.outbox
+    assert "Crossings now" in message.body
+
+
+def test_a_mail_recorded_but_not_sent_goes_once(contributor, editor, settings, monkeypatch):
+    """A worker killed between recording the mail and sending it: the next run sends it once."""
+    from background import mail as background_mail
+
+    statement = factories.make_draft("Crossings now", author=contributor)
+    Review.objects.create(statement=statement, submitted_by=contributor)
+    with monkeypatch.context() as crash:
+        crash.setattr(background_mail, "deliver", lambda mail_id: None)  # dies before sending
+        reviews.notify_editors()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    reviews.notify_editors()
+    reviews.notify_editors(respect_interval=False)
+    assert len(mail.outbox) == 1
+    assert "Crossings now" in mail.outbox[0].body
+
+
 def test_a_contributor_cannot_change_others_or_published_statements(contributor_client):
     published = factories.make_published("Out already")
     response = contributor_client.post(CHANGE.format(published.pk), statement_form_data(published))
