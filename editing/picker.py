@@ -3,7 +3,8 @@
 django-prose-editor's Figure dialog opens this page (its pickerUrl, set in
 settings.STATEMENT_BODY_EXTENSIONS) in a small window, CKEditor style, and
 takes back the chosen image's address, id (the figure's reference, see
-statements.figures), alt text and caption. Newest first, searched by caption,
+statements.figures), alt text and caption; the featured-image field's button
+(editing.widgets.FeaturedImageSelect) opens it with target=featured. Newest first, searched by caption,
 alt text and credit, 50 to a page; a new image can be uploaded right here,
 through the library's own form (statements.forms.ImageForm: the same checks,
 re-encoding and metadata stripping).
@@ -39,7 +40,15 @@ def choice(image):
         "id": image.pk,
         "alternative_text": image.alt_text,
         "caption": image.caption,
+        "credit": image.credit,
+        "thumbnail": image.thumbnail_url,
+        "label": str(image),
     }
+
+
+def target(value):
+    """Who opened the picker: the featured-image field, or else the body's Figure dialog."""
+    return "featured" if value == "featured" else ""
 
 
 class ImagePickerAdminMixin:
@@ -104,6 +113,7 @@ class ImagePickerAdminMixin:
             "page": page,
             "has_older": len(rows) > PER_PAGE,
             "func_num": callback_number(request.GET.get("CKEditorFuncNum")),
+            "target": target(request.GET.get("target")),
             "form": form if may_upload else None,
             "chosen": json.dumps(chosen) if chosen else "",
             "media": self.media + form.media,

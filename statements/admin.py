@@ -19,7 +19,7 @@ from editing.admin import (
     RevisionsAdminMixin,
 )
 from editing.picker import ImagePickerAdminMixin
-from editing.widgets import AutocompleteSelectMultipleWithoutClearAll
+from editing.widgets import AutocompleteSelectMultipleWithoutClearAll, FeaturedImageSelect
 
 from .forms import ImageForm, StatementForm
 from .models import EditorNote, Image, Organization, StaffProfile, Statement, Topic
@@ -312,6 +312,13 @@ class StatementAdmin(
             return queryset.get(**{field.name: field.to_python(object_id)})
         except (self.model.DoesNotExist, ValidationError, ValueError):
             return None
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "featured_image":
+            kwargs["widget"] = FeaturedImageSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name in self.autocomplete_fields:

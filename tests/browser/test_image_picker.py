@@ -96,3 +96,40 @@ def test_editor_picks_and_uploads_images_from_the_figure_dialog(
     assert f'data-file="{dock.pk}"' in statement.body
     assert statement.body_images.count() == 2
     assert not violations, "\n".join(violations)
+
+
+@pytest.mark.browser
+def test_editor_picks_the_featured_image_with_thumbnails(browsing, editor_account, tmp_path):
+    dock = factories.make_image(
+        content=jpeg_file(river_photo(), tmp_path / "river.jpg").read_bytes(),
+        alt_text="A crowd on the river bank holds a long banner",
+        caption="Marchers on the east bank",
+        credit="© Delta Photo Collective / Ana Ruiz",
+    )
+    statement = factories.make_published("Hands off the delta")
+    page = browsing.new_page("editor")
+    admin_login(page, editor_account)
+    page.goto(f"/admin/statements/statement/{statement.pk}/change/")
+    with page.expect_popup() as popup_info:
+        page.get_by_role("link", name="Browse the library…").click()
+    picker = popup_info.value
+    picker.wait_for_load_state()
+    expect(picker.locator(".picker-choose img")).to_have_count(1)
+    with picker.expect_event("close"):
+        picker.get_by_role("button", name=dock.alt_text).click()
+    field = page.locator(".field-featured_image")
+    expect(field.locator(".select2-selection__rendered")).to_contain_text(dock.caption)
+    expect(field.locator(".featured-image-preview img")).to_have_attribute(
+        "src", dock.thumbnail_url
+    )
+    expect(page.get_by_role("link", name="Browse the library…")).to_be_focused()
+    violations = axe_violations(page, "statement form with a featured image")
+    screenshot(page, "featured-image-picked")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    statement.refresh_from_db()
+    assert statement.featured_image == dock
+    expect(page.locator(".featured-image-preview img")).to_have_attribute(
+        "src", dock.thumbnail_url
+    )
+    assert not violations, "\n".join(violations)

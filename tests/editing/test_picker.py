@@ -56,7 +56,15 @@ def test_newest_first_fifty_a_page_in_at_most_five_queries(editor_client):
     shown = choices(first)
     assert len(shown) == 50
     assert shown[0]["alternative_text"] == "Picture number 119"
-    assert set(shown[0]) == {"url", "id", "alternative_text", "caption"}
+    assert set(shown[0]) == {
+        "url",
+        "id",
+        "alternative_text",
+        "caption",
+        "credit",
+        "thumbnail",
+        "label",
+    }
     assert "Older images" in main_text(first.content.decode())
 
     with CaptureQueriesContext(connection) as queries:
@@ -119,3 +127,30 @@ def test_the_picker_is_for_those_who_may_use_the_library(client, moderator):
 def test_the_body_editors_figure_button_opens_the_picker(editor_client):
     page = editor_client.get("/admin/statements/statement/add/").content.decode()
     assert "/admin/statements/image/picker/" in page.replace("\\/", "/")
+
+
+def test_the_featured_image_field_shows_its_thumbnail_and_opens_the_picker(editor_client):
+    image = factories.make_image(alt_text="Boats at the jetty", credit="© Jetty Watch")
+    statement = factories.make_published("With a featured image", featured_image=image)
+    page = editor_client.get(f"/admin/statements/statement/{statement.pk}/change/")
+    html = page.content.decode()
+    field = html[html.index('class="featured-image-choice"') :]
+    field = field[: field.index("</div>")]
+    assert f'src="{image.thumbnail_url}"' in field
+    assert "Boats at the jetty — © Jetty Watch" in field
+    assert 'href="/admin/statements/image/picker/?target=featured"' in field
+    assert "editing/featured-image.js" in html
+
+
+def test_the_picker_opened_for_the_featured_image_keeps_its_target(editor_client):
+    image = factories.make_image(alt_text="Boats at the jetty", credit="© Jetty Watch")
+    response = editor_client.get(PICKER, {"target": "featured", "q": "jetty"})
+    html = response.content.decode()
+    assert 'data-target="featured"' in html
+    assert '<input type="hidden" name="target" value="featured">' in html
+    (choice,) = choices(response)
+    assert choice["id"] == image.pk
+    assert choice["thumbnail"] == image.thumbnail_url
+    assert choice["credit"] == "© Jetty Watch"
+    # Anything else is the body editor's Figure dialog.
+    assert 'data-target=""' in editor_client.get(PICKER, {"target": "<x>"}).content.decode()

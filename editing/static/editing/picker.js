@@ -1,6 +1,7 @@
 // The image picker window: hands the chosen library image back to the body
 // editor's Figure dialog that opened it (django-prose-editor's CKEditor-style
-// callback), then closes, so focus returns to that dialog.
+// callback), or to the featured-image field (target=featured), then closes, so
+// focus returns to the form.
 (function () {
   "use strict";
 
@@ -10,6 +11,11 @@
     const main = document.getElementById("content-main");
     const funcNum = Number(main.dataset.funcNum || "0");
     const opener = window.opener;
+    if (main.dataset.target === "featured" && opener && opener.editingFeaturedImage) {
+      opener.editingFeaturedImage.choose(choice);
+      window.close();
+      return;
+    }
     if (!funcNum || !opener || !opener.CKEDITOR || !opener.CKEDITOR.tools) {
       main.querySelector(".picker-status").textContent = t(
         "Open this window from the body editor's Figure button to place an image.",
