@@ -16,7 +16,8 @@ site). Every path that writes or shows a body asks this module:
 - the admin's statement form refuses a body with an image that is not in the
   library, naming each address, and saves every figure as a reference with its
   original's address (`check_body`, `normalize_addresses`), so a figure never
-  silently loses its picture, alt text, caption or credit;
+  silently loses its picture, alt text, caption or credit; alt text equal to the
+  library's is not stored, so only an editor's own words override it (`own_alt`);
 - rendering finds each figure's image with `images_of` (by reference, else by
   address), so a copy's address still shows the library's alt text, caption
   and credit. A save without the
@@ -181,22 +182,36 @@ def normalize_addresses(clean_body, found, image_url=None):
             return match.group(0)
         attrs["src"] = escape(url(image))
         attrs["data-file"] = str(image.pk)
+        if html.unescape(attrs.get("alt", "")).strip() == image.alt_text.strip():
+            # The library's own words: not stored, so a correction in the library
+            # reaches this figure too. Different words are this figure's own.
+            attrs.pop("alt", None)
         return "<img " + " ".join(f'{name}="{value}"' for name, value in attrs.items()) + ">"
 
     return _IMG.sub(referenced, clean_body)
+
+
+def own_alt(figure_html):
+    """The alt text the editor wrote for this figure (None: the library's is shown)."""
+    img = _IMG.search(figure_html)
+    alt = dict(_ATTRIBUTE.findall(img.group(0))).get("alt", "") if img else ""
+    return html.unescape(alt).strip() or None
 
 
 def figure_markup(image, *, caption="", alt=None):
     """A body's figure of library `image`, as the editor's picker writes it.
 
     The page shows the library's credit, and its caption unless `caption`
-    (plain text) is given; `alt` defaults to the library's alt text.
+    (plain text) is given, and its alt text unless `alt` is given.
     """
     figcaption = format_html("<figcaption>{}</figcaption>", caption) if caption else ""
+    own_alt = (
+        format_html(' alt="{}"', alt) if alt and alt.strip() != image.alt_text.strip() else ""
+    )
     return format_html(
-        '<figure><img src="{}" alt="{}" data-file="{}">{}</figure>',
+        '<figure><img src="{}"{} data-file="{}">{}</figure>',
         image.file.url,
-        image.alt_text if alt is None else alt,
+        own_alt,
         image.pk,
         figcaption,
     )

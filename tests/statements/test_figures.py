@@ -8,6 +8,7 @@ picture or its credit (issue 10; issue 11 finding 12).
 """
 
 import logging
+import re
 from datetime import timedelta
 
 import pytest
@@ -265,7 +266,7 @@ def test_the_sanitizer_keeps_only_a_numeric_reference():
 def test_figure_markup_is_what_the_editor_saves(editor_client, statement, photo):
     markup = str(figure_markup(photo, caption="Our <own> caption"))
     assert markup == (
-        f'<figure><img src="{photo.file.url}" alt="Dockers locking arms at the gate" '
+        f'<figure><img src="{photo.file.url}" '
         f'data-file="{photo.pk}"><figcaption>Our &lt;own&gt; caption</figcaption></figure>'
     )
     assert post_body(editor_client, statement, "<p>Text.</p>" + markup).status_code == 302
@@ -273,6 +274,33 @@ def test_figure_markup_is_what_the_editor_saves(editor_client, statement, photo)
     assert statement.body == "<p>Text.</p>" + markup
     text = main_text(public_body(statement))
     assert "Our <own> caption" in text and "© Harbour Archive / Ana Ruiz" in text
+
+
+def test_a_figure_shows_the_librarys_alt_text_unless_the_editor_wrote_its_own(
+    editor_client, statement, photo
+):
+    library_words = (
+        f'<figure><img src="{photo.file.url}" alt="Dockers locking arms at the gate" '
+        f'data-file="{photo.pk}"></figure>'
+    )
+    own_words = (
+        f'<figure><img src="{photo.file.url}" alt="The gate on the morning of the strike" '
+        f'data-file="{photo.pk}"></figure>'
+    )
+    assert post_body(editor_client, statement, library_words + own_words).status_code == 302
+    statement.refresh_from_db()
+    # The library's words are not copied into the body; the editor's own are kept.
+    assert 'alt="Dockers locking arms' not in statement.body
+    assert 'alt="The gate on the morning of the strike"' in statement.body
+
+    photo.alt_text = "Dockers link arms across the harbour gate"
+    photo.save()  # a correction in the library re-renders the statement
+    statement.refresh_from_db()
+    alts = re.findall(r'<img [^>]*alt="([^"]*)"', public_body(statement))
+    assert alts == [
+        "Dockers link arms across the harbour gate",
+        "The gate on the morning of the strike",
+    ]
 
 
 def test_older_bodies_get_references_by_the_data_migration(photo):
