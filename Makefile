@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve worker test install lint format migrations-check clean
+.PHONY: run serve worker test install lint format migrations-check clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,18 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# The compiled catalogues (README "Languages"): made from the committed .po files,
+# remade when one changes. msgfmt comes with GNU gettext (apt-get install gettext).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+locale/%.mo: locale/%.po
+	msgfmt --check --output-file=$@ $<
+
+install: $(VENV)/.installed $(MO_FILES)
+
+# Re-extracts every message (Python, Django and Jinja2 templates) into each
+# locale/<lang>/LC_MESSAGES/django.po; translate the new ones, then `make install`.
+messages: install .env
+	$(BIN)/python manage.py makemessages --all --add-location=file --no-obsolete
 
 # Marks this checkout as a development one: manage.py run by hand gets DEBUG=1.
 # Only the development targets write it; make serve never does.

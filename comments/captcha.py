@@ -17,12 +17,20 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from advocacy.numbers import whole_number
 
 PLUS, MINUS, TIMES, DIVIDED_BY = "+", "\u2212", "\u00d7", "\u2044"
-OPERATOR_WORDS = {PLUS: "plus", MINUS: "minus", TIMES: "times", DIVIDED_BY: "divided by"}
+# The spoken question, whole sentences so a translator may order them as the
+# language needs; gettext at the time of speaking, in the site's language.
+SPOKEN = {
+    PLUS: _("%(a)s plus %(b)s equals"),
+    MINUS: _("%(a)s minus %(b)s equals"),
+    TIMES: _("%(a)s times %(b)s equals"),
+    DIVIDED_BY: _("%(a)s divided by %(b)s equals"),
+}
 
 logger = logging.getLogger(__name__)
 
@@ -68,16 +76,19 @@ def number_in_words(n):
 
 
 def question_in_words(question):
-    """'30 ⁄ 10 =' → 'thirty divided by ten equals', for assistive technology."""
-    words = []
-    for token in question.split():
-        if token.isdigit():
-            words.append(number_in_words(int(token)))
-        elif token == "=":
-            words.append("equals")
-        else:
-            words.append(OPERATOR_WORDS.get(token, token))
-    return " ".join(words)
+    """'30 ⁄ 10 =' → 'thirty divided by ten equals', for assistive technology.
+
+    In the site's language: the sentence is translated; numbers are spelled
+    out in English and left as digits in other languages, which screen
+    readers speak in the page's language.
+    """
+    tokens = question.split()
+    if len(tokens) != 4 or tokens[1] not in SPOKEN or not (tokens[0] + tokens[2]).isdigit():
+        return question
+    a, b = int(tokens[0]), int(tokens[2])
+    if (get_language() or "en").split("-")[0] == "en":
+        a, b = number_in_words(a), number_in_words(b)
+    return gettext(SPOKEN[tokens[1]]) % {"a": a, "b": b}
 
 
 CLEAN_EVERY = 100  # questions stored between two removals of the expired ones
