@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from advocacy import roles
 from background import mail as background_mail
@@ -84,8 +85,13 @@ def send_digest(*, respect_interval=True, raise_errors=False):
         }
         outgoing = background_mail.queue(
             f"{DIGEST_KEY}{uuid4().hex}",
-            subject=f"[{settings.SITE_NAME}] {total_waiting} comment"
-            f"{'s' if total_waiting != 1 else ''} awaiting moderation",
+            subject=f"[{settings.SITE_NAME}] "
+            + ngettext(
+                "%(count)d comment awaiting moderation",
+                "%(count)d comments awaiting moderation",
+                total_waiting,
+            )
+            % {"count": total_waiting},
             body=render_to_string("comments/email/moderation_digest.txt", context),
             recipients=recipients,
             about={"comments": ids},
