@@ -68,7 +68,12 @@ def environment(**options):
     # %(name)s placeholders filled after translation (newstyle).
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
     env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
-    env.globals.update(static=static_url, url=url, get_language=translation.get_language)
+    env.globals.update(
+        static=static_url,
+        url=url,
+        get_language=translation.get_language,
+        get_language_bidi=translation.get_language_bidi,
+    )
     env.filters.update(date=date, linebreaksbr=linebreaksbr, pluralize=pluralize)
     return env
 
