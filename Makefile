@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 # The compiled catalogues (README "Languages"): made from the committed .po files,
 # remade when one changes. msgfmt comes with GNU gettext (apt-get install gettext).
-MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 locale/%.mo: locale/%.po
 	msgfmt --check --output-file=$@ $<
 
@@ -28,6 +28,7 @@ install: $(VENV)/.installed $(MO_FILES)
 # locale/<lang>/LC_MESSAGES/django.po; translate the new ones, then `make install`.
 messages: install .env
 	$(BIN)/python manage.py makemessages --all --add-location=file --no-obsolete
+	$(BIN)/python manage.py makemessages --all --add-location=file --no-obsolete -d djangojs
 
 # Marks this checkout as a development one: manage.py run by hand gets DEBUG=1.
 # Only the development targets write it; make serve never does.

@@ -31,9 +31,10 @@ def msgids(po):
 
 
 @pytest.mark.parametrize("language", ["es", "ar"])
-def test_every_message_is_translated(language):
-    entries = msgids(LOCALE / language / "LC_MESSAGES" / "django.po")
-    assert len(entries) > 250
+@pytest.mark.parametrize(("domain", "at_least"), [("django", 300), ("djangojs", 5)])
+def test_every_message_is_translated(language, domain, at_least):
+    entries = msgids(LOCALE / language / "LC_MESSAGES" / f"{domain}.po")
+    assert len(entries) >= at_least
     missing = [msgid for msgid, strs in entries.items() if not all(strs)]
     assert missing == []
 
@@ -71,6 +72,13 @@ def test_spoken_question_in_the_site_language(language, spoken):
 def test_jinja2_template_strings_are_translated(language, text):
     with translation.override(language):
         assert translation.gettext("Leave a Reply") == text
+
+
+@pytest.mark.django_db
+def test_admin_scripts_get_their_catalogue(editor_client, settings):
+    settings.LANGUAGE_CODE = "es"
+    script = editor_client.get("/admin/jsi18n/").content.decode()
+    assert "Restaurar los cambios sin guardar" in script
 
 
 def test_admin_is_translated_too():

@@ -133,22 +133,18 @@ def test_catalogues_are_fresh(tmp_path):
             (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, tmp_path / name)
     env = {**os.environ, "DEBUG": "1", "ENV_FILE": os.devnull}
-    subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "makemessages",
-            "--all",
-            "--add-location=file",
-            "--no-obsolete",
-            "-v0",
-        ],
-        cwd=tmp_path,
-        env=env,
-        check=True,
-    )
-    for language in ("es", "ar"):
-        po = Path("locale") / language / "LC_MESSAGES" / "django.po"
-        committed, fresh = set(msgids(BASE / po)), set(msgids(tmp_path / po))
-        assert fresh - committed == set(), f"new messages: run `make messages` and translate {po}"
-        assert committed - fresh == set(), f"messages no longer used: run `make messages` ({po})"
+    for domain in ("django", "djangojs"):
+        subprocess.run(
+            [sys.executable, "manage.py", "makemessages", "--all", "--add-location=file"]
+            + ["--no-obsolete", "-v0", "-d", domain],
+            cwd=tmp_path,
+            env=env,
+            check=True,
+        )
+        for language in ("es", "ar"):
+            po = Path("locale") / language / "LC_MESSAGES" / f"{domain}.po"
+            committed, fresh = set(msgids(BASE / po)), set(msgids(tmp_path / po))
+            assert fresh - committed == set(), f"new messages: run `make messages`, translate {po}"
+            assert committed - fresh == set(), (
+                f"messages no longer used: run `make messages` ({po})"
+            )

@@ -67,6 +67,9 @@ class Command(makemessages.Command):
 
     def handle(self, *args, **options):
         options["ignore_patterns"] = [*options.get("ignore_patterns", []), *IGNORED]
+        if options.get("domain") == "djangojs":
+            # The admin scripts call window.gettext as `t` (editing/static/editing/).
+            self.xgettext_options = [*self.xgettext_options, "--keyword=t"]
         self.jinja_paths = []
         return super().handle(*args, **options)
 
