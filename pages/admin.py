@@ -18,6 +18,11 @@ class PageAdmin(GuardedChangeListMixin, VersionAdmin):
     revision through an ordinary save (so the page cache is refreshed as for any edit)."""
 
     history_latest_first = True
+
+    class Media:
+        # The body editor gets its label's name for screen readers, as on statements.
+        js = ["editing/accessible-names.js"]
+
     list_display = ("title", "status", "menu", "menu_order", "parent", "view_link")
     list_filter = ("status", "menu")
     list_editable = ("menu", "menu_order")
