@@ -12,6 +12,8 @@ def _site_urls(script_prefix):
     names = {
         "home": "statements:home",
         "archive": "statements:archive",
+        "topics": "statements:topics",
+        "organizations": "statements:organizations",
         "search": "statements:search",
         "feed_atom": "statements:feed-atom",
         "feed_rss": "statements:feed-rss",

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -62,6 +63,26 @@ def deliver(mail_id):
         OutgoingMail.objects.filter(pk=mail_id).update(claimed_at=None)
         raise
     OutgoingMail.objects.filter(pk=mail_id).update(sent_at=timezone.now())
+    return True
+
+
+def deliver_digest(outgoing, *, unannounce, raise_errors):
+    """Send a digest mail; if the mail server fails, forget it and run `unannounce()`
+    (which logs the failure in the caller's words, with the traceback at hand).
+
+    A digest lists what waits (comments, reviews) and marks it announced in the
+    transaction that queued it; a mail that could not be sent must not keep
+    those marks, or the next digest would leave them out. True if sent.
+    """
+    try:
+        deliver(outgoing.pk)
+    except Exception:
+        with transaction.atomic():
+            unannounce()
+            outgoing.delete()
+        if raise_errors:
+            raise
+        return False
     return True
 
 

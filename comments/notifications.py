@@ -100,19 +100,15 @@ def send_digest(*, respect_interval=True, raise_errors=False):
 
 
 def _deliver(outgoing, raise_errors):
-    try:
-        background_mail.deliver(outgoing.pk)
-    except Exception:
-        ids = outgoing.about.get("comments", [])
+    ids = outgoing.about.get("comments", [])
+
+    def unannounce():
         logger.exception("Could not mail moderators about %d waiting comments", len(ids))
-        # Not announced after all: the next mail lists them again.
-        with transaction.atomic():
-            Comment.objects.filter(pk__in=ids).update(moderators_notified_at=None)
-            outgoing.delete()
-        if raise_errors:
-            raise
-        return False
-    return True
+        Comment.objects.filter(pk__in=ids).update(moderators_notified_at=None)
+
+    return background_mail.deliver_digest(
+        outgoing, unannounce=unannounce, raise_errors=raise_errors
+    )
 
 
 def notify_moderators_after_commit():

@@ -148,18 +148,12 @@ def notify_editors(*, respect_interval=True, raise_errors=False):
 
 
 def _deliver(outgoing, raise_errors):
-    try:
-        background_mail.deliver(outgoing.pk)
-    except Exception:
-        ids = outgoing.about.get("reviews", [])
-        logger.exception(
-            "Could not mail the Editors about %d reviews; tried again later", len(ids)
-        )
-        # Not announced after all: the next mail lists them again.
-        with transaction.atomic():
-            Review.objects.filter(pk__in=ids).update(editors_notified_at=None)
-            outgoing.delete()
-        if raise_errors:
-            raise
-        return False
-    return True
+    ids = outgoing.about.get("reviews", [])
+
+    def unannounce():
+        logger.exception("Could not mail the Editors about %d reviews", len(ids))
+        Review.objects.filter(pk__in=ids).update(editors_notified_at=None)
+
+    return background_mail.deliver_digest(
+        outgoing, unannounce=unannounce, raise_errors=raise_errors
+    )

@@ -135,13 +135,13 @@ def restore(statement_id, version, user, *, seen_latest=None):
     return Restored(missing, raced)
 
 
-def prune(statement):
-    """Drop the statement's oldest revisions beyond REVISIONS_KEEP (0: keep them all)."""
+def prune(obj):
+    """Drop the oldest revisions of `obj` (a statement or a page) beyond REVISIONS_KEEP (0: all kept)."""
     keep = getattr(settings, "REVISIONS_KEEP", 0)
     if not keep:
         return
     old = list(
-        Version.objects.get_for_object(statement)
+        Version.objects.get_for_object(obj)
         .order_by("-pk")
         .values_list("revision_id", flat=True)[keep:]
     )

@@ -1,14 +1,28 @@
+from contextlib import contextmanager
+
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from reversion.admin import VersionAdmin
 
+from editing import revisions
 from statements.admin import GuardedChangeListMixin
 
 from .models import Page
 
 
 @admin.register(Page)
-class PageAdmin(GuardedChangeListMixin, admin.ModelAdmin):
+class PageAdmin(GuardedChangeListMixin, VersionAdmin):
+    """Every admin save of a page is a revision (django-reversion): History lists them,
+    and opening one puts it back in the form, where saving restores it as a new
+    revision through an ordinary save (so the page cache is refreshed as for any edit)."""
+
+    history_latest_first = True
+
+    class Media:
+        # The body editor gets its label's name for screen readers, as on statements.
+        js = ["editing/accessible-names.js"]
+
     list_display = ("title", "status", "menu", "menu_order", "parent", "view_link")
     list_filter = ("status", "menu")
     list_editable = ("menu", "menu_order")
@@ -21,6 +35,19 @@ class PageAdmin(GuardedChangeListMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("parent")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        request._pages_saved = obj
+
+    @contextmanager
+    def create_revision(self, request):
+        with super().create_revision(request):
+            yield
+        # After the revision is written (every save path: add, change, restore),
+        # so REVISIONS_KEEP counts the new one.
+        if getattr(request, "_pages_saved", None) is not None:
+            revisions.prune(request._pages_saved)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent":

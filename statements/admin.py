@@ -296,7 +296,11 @@ class StatementAdmin(
     ]
 
     class Media:
-        js = ["editing/accessible-names.js", "editing/autosave.js"]
+        js = [
+            "editing/accessible-names.js",
+            "editing/autosave.js",
+            "editing/library-figures.js",
+        ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("organizations")

@@ -6,7 +6,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.validators import FileExtensionValidator
 from django.db import connections, models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -54,11 +54,30 @@ class StaffProfile(models.Model):
         return self.initials
 
 
+class LabelQuerySet(models.QuerySet):
+    """Organizations and topics, as their index pages list them."""
+
+    def with_published_counts(self):
+        """Those with published statements, each with `published_count` (one query)."""
+        relation = "organizations" if self.model is Organization else "topics"
+        counts = (
+            Statement.objects.published()
+            .filter(**{relation: OuterRef("pk")})
+            .order_by()
+            .values(relation)
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(published_count=Subquery(counts)).filter(published_count__gt=0)
+
+
 class Organization(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     url = models.URLField("website", max_length=500, blank=True)
     description = models.TextField(blank=True, max_length=2000)
+
+    objects = LabelQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -75,6 +94,8 @@ class Topic(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True, max_length=2000)
+
+    objects = LabelQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -7,7 +7,8 @@ receivers in statements.signals and comments.moderation call them).
 
 A published statement shows on its own page, its neighbours' previous/next
 links, the home page, its topics' and organizations' pages (and topic feeds),
-its year and month archives, the archive index, the feeds and the sitemap.
+its year and month archives, the archive index, the topic and organization
+indexes (their counts), the feeds and the sitemap.
 Those pages' tags are bumped, after the transaction commits, when the
 statement (or what it shows) changes — before and after the change, so a
 statement that leaves a topic also leaves that topic's page. Drafts and
@@ -26,6 +27,8 @@ from advocacy.pagecache import EVERY_PAGE, invalidate
 from .models import Organization, Statement, Topic
 
 HOME, FEED, SITEMAP, ARCHIVE = "home", "feed", "sitemap", "archive"
+# The index pages of topics and of organizations (names and counts of published statements).
+LABELS = "labels"
 
 
 def statement_tag(slug):
@@ -82,6 +85,10 @@ def tags_for_archive():
     return [ARCHIVE]
 
 
+def tags_for_label_index():
+    return [LABELS]
+
+
 def tags_for_year(year):
     return [year_tag(year)]
 
@@ -125,7 +132,7 @@ def visible_tags(statement_ids, *, listing_only=False):
         if not listing_only:
             tags |= {statement_tag(previous_slug), statement_tag(next_slug)}
     if not listing_only:
-        tags |= {FEED, SITEMAP, ARCHIVE}
+        tags |= {FEED, SITEMAP, ARCHIVE, LABELS}
     ids = [row[0] for row in rows]
     tags |= {
         topic_tag(slug)
@@ -253,7 +260,7 @@ def links_changed(statement_ids, linked):
         return
     tags = visible_tags(statement_ids)
     if tags:
-        tags |= {label_tag(obj) for obj in linked}
+        tags |= {label_tag(obj) for obj in linked} | {LABELS}
     invalidate_on_commit(tags)
 
 
@@ -272,7 +279,7 @@ def label_saving(label):
 
 def label_saved(label):
     """An organization or topic was renamed: its page and its statements' pages."""
-    tags = {_label_tag(label, label.slug)}
+    tags = {_label_tag(label, label.slug), LABELS}
     tags |= visible_tags(list(label.statements.values_list("pk", flat=True)))
     invalidate_on_commit(tags)
 

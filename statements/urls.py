@@ -3,6 +3,7 @@ from django.urls import path
 from advocacy.pagecache import cached_page
 
 from . import feeds, views
+from .models import Organization, Topic
 from .pages import tags_for_feed, tags_for_topic
 
 app_name = "statements"
@@ -10,6 +11,7 @@ app_name = "statements"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("statements/<slug:slug>/", views.StatementDetailView.as_view(), name="detail"),
+    path("topics/", views.LabelIndexView.as_view(model=Topic), name="topics"),
     path("topics/<slug:slug>/", views.TopicView.as_view(), name="topic"),
     path(
         "topics/<slug:slug>/feed/rss/",
@@ -20,6 +22,11 @@ urlpatterns = [
         "topics/<slug:slug>/feed/atom/",
         cached_page(tags_for_topic)(feeds.TopicAtomFeed()),
         name="topic-feed-atom",
+    ),
+    path(
+        "organizations/",
+        views.LabelIndexView.as_view(model=Organization),
+        name="organizations",
     ),
     path("organizations/<slug:slug>/", views.OrganizationView.as_view(), name="organization"),
     path("archive/", views.ArchiveIndex.as_view(), name="archive"),

@@ -164,6 +164,21 @@ class OrganizationView(CachedPageMixin, PublicStatementsMixin, ListView):
         return super().get_context_data(organization=self.organization, **kwargs)
 
 
+class LabelIndexView(CachedPageMixin, ListView):
+    """/topics/ and /organizations/: each with its number of published statements."""
+
+    template_name = "statements/label_index.html"
+
+    def get_cache_tags(self):
+        return pages.tags_for_label_index()
+
+    def get_queryset(self):
+        return self.model.objects.with_published_counts().order_by("name")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(kind=self.model._meta.model_name, **kwargs)
+
+
 class ArchiveIndex(CachedPageMixin, PublicStatementsMixin, ArchiveIndexView):
     date_list_period = "month"
 

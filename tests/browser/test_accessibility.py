@@ -18,6 +18,8 @@ def public_pages(site):
         ("topic", site.topic.get_absolute_url()),
         ("organization", site.organization.get_absolute_url()),
         ("archive", "/archive/"),
+        ("topics index", "/topics/"),
+        ("organizations index", "/organizations/"),
         ("month archive", site.month),
         ("search", "/search/?q=shelter"),
         ("search without results", "/search/?q=zzzzqqq"),

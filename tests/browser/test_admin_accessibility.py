@@ -45,3 +45,29 @@ def test_statement_form_controls_are_named(browsing, editor_account):
         expect(page.get_by_role("combobox", name=name).first).to_be_visible()
     expect(page.get_by_label("Publish at: date")).to_be_visible()
     expect(page.get_by_label("Publish at: time")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_a_site_pages_revision_history_is_accessible(browsing, editor_account):
+    from pages.models import Page
+    from tests.browser.support import screenshot
+
+    about = Page.objects.create(title="About us", status="published", body="<p>We organize.</p>")
+    page = browsing.new_page("editor")
+    admin_login(page, editor_account)
+    for n, title in enumerate(("About the union", "About us")):
+        page.goto(f"/admin/pages/page/{about.pk}/change/")
+        if n == 0:
+            expect(page.locator(".field-body .ProseMirror[contenteditable=true]")).to_be_visible()
+            violations = axe_violations(page, "site page form")
+        page.get_by_label("Title").fill(title)
+        page.get_by_role("button", name="Save and continue editing").click()
+        expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.goto(f"/admin/pages/page/{about.pk}/history/")
+    expect(page.locator("#change-history tbody tr")).to_have_count(2)
+    violations += axe_violations(page, "site page history")
+    screenshot(page, "page-history")
+    page.locator("#change-history tbody tr").last.get_by_role("link").click()
+    expect(page.get_by_label("Title")).to_have_value("About the union")
+    violations += axe_violations(page, "site page revision form")
+    assert not violations, "\n".join(violations)

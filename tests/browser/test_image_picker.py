@@ -133,3 +133,32 @@ def test_editor_picks_the_featured_image_with_thumbnails(browsing, editor_accoun
         "src", dock.thumbnail_url
     )
     assert not violations, "\n".join(violations)
+
+
+@pytest.mark.browser
+def test_a_picture_from_another_site_is_flagged_in_the_editor(browsing, editor_account):
+    page = browsing.new_page("editor")
+    admin_login(page, editor_account)
+    page.goto("/admin/statements/statement/add/")
+    editor = page.locator(".field-body .ProseMirror[contenteditable=true]")
+    editor.click()
+    page.locator(".field-body button[title='figure']").click()
+    dialog = page.locator("dialog.prose-editor-dialog")
+    dialog.get_by_label("Image URL").fill("https://elsewhere.invalid/rally.jpg")
+    dialog.get_by_label("Alternative Text").fill("A rally")
+    dialog.get_by_role("button", name="Insert").click()
+    warning = page.locator(".field-body .library-figure-warning")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text(
+        "Not in the image library: “https://elsewhere.invalid/rally.jpg”"
+    )
+    expect(warning).to_have_attribute("role", "alert")
+    screenshot(page, "figure-outside-library")
+    violations = axe_violations(page, "statement form with a warned figure")
+    # Gone once the picture is removed.
+    editor.locator("figure").click()
+    page.keyboard.press("Delete")
+    editor.press("Control+a")
+    page.keyboard.press("Delete")
+    expect(warning).to_be_hidden()
+    assert not violations, "\n".join(violations)
