@@ -17,10 +17,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 # The compiled catalogues (README "Languages"): made from the committed .po files,
-# remade when one changes. msgfmt comes with GNU gettext (apt-get install gettext).
+# remade when one changes, by Babel (a dependency: no GNU gettext needed to run the
+# site; `make messages` and the catalogue tests use gettext's tools).
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
-locale/%.mo: locale/%.po
-	msgfmt --check --output-file=$@ $<
+locale/%.mo: locale/%.po $(VENV)/.installed
+	$(BIN)/pybabel --quiet compile --input-file=$< --output-file=$@
 
 install: $(VENV)/.installed $(MO_FILES)
 

@@ -118,6 +118,11 @@ def test_the_checker_finds_unmarked_text():
 
 def test_catalogues_are_fresh(tmp_path):
     """Re-extract into a copy of the checkout: the same msgids as the committed catalogues."""
+    if shutil.which("xgettext") is None:
+        # Running the site needs no gettext (Babel compiles the catalogues); extracting does.
+        if os.environ.get("REQUIRE_GETTEXT", "").strip() == "1":
+            pytest.fail("REQUIRE_GETTEXT=1 but xgettext is missing: apt-get install gettext")
+        pytest.skip("GNU gettext is not installed (apt-get install gettext)")
     files = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
         cwd=BASE,
