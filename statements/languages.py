@@ -46,6 +46,30 @@ _SEARCH_CONFIGS = {
 FALLBACK_SEARCH_CONFIG = "simple"
 
 
+class Listed:
+    """A language as the lists of statements link it."""
+
+    def __init__(self, code, count=None):
+        self.code, self.count = code, count
+
+    @property
+    def is_known(self):
+        return self.code in {code for code, _ in global_settings.LANGUAGES}
+
+    @property
+    def name(self):
+        return display_name(self.code)
+
+    @property
+    def direction(self):
+        return direction(self.code)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("statements:language", kwargs={"code": self.code})
+
+
 def choices():
     """Every language Django names, the interface's own first."""
     own = [code for code, _ in settings.LANGUAGES]
@@ -55,6 +79,21 @@ def choices():
 
 def default():
     return settings.LANGUAGE_CODE
+
+
+def interface_language(code):
+    """The interface language for a page in `code`: itself if translated, else the site's."""
+    own = {c for c, _ in settings.LANGUAGES}
+    for candidate in (code, _base(code)):
+        if candidate in own:
+            return candidate
+    return settings.LANGUAGE_CODE
+
+
+def display_name(code):
+    """The name as a list of languages shows it: "Español", "العربيّة"."""
+    name = name_local(code)
+    return name[:1].upper() + name[1:]
 
 
 def _base(code):

@@ -336,6 +336,16 @@ class StatementQuerySet(models.QuerySet):
     def in_language(self, code):
         return self.filter(language=code)
 
+    def count_by_language(self):
+        """[(language, number of statements)], the most used first."""
+        return list(
+            self.order_by()
+            .values("language")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "language")
+            .values_list("language", "n")
+        )
+
     def search(self, query, *, language=None):
         """Statements matching `query`, in `language` only if given.
 
@@ -581,7 +591,15 @@ class Statement(models.Model):
             )
         ]
         previous, next_ = self.neighbours() if self.is_published else (None, None)
+        versions = [
+            _Version(language, slug, title, pk == translations.root_id(self))
+            for pk, language, slug, title in translations.published_versions(
+                self, using=self._state.db
+            )
+        ]
         return {
+            "versions": versions,
+            "other_languages": [v for v in versions if v.slug != self.slug],
             "organizations": self.byline_organizations,
             "topics": self.topic_labels,
             "notes_above": [n for n in notes if n.placement == EditorNote.Placement.ABOVE],
@@ -602,6 +620,19 @@ class _Label:
 
     def get_absolute_url(self):
         return reverse(self.url_name, kwargs={"slug": self.slug})
+
+
+class _Version:
+    """A published language version of a statement, as its page links it."""
+
+    def __init__(self, language, slug, title, is_original):
+        self.language, self.slug, self.title = language, slug, title
+        self.is_original = is_original
+        self.name = languages.display_name(language)
+        self.direction = languages.direction(language)
+
+    def get_absolute_url(self):
+        return reverse("statements:detail", kwargs={"slug": self.slug})
 
 
 class _Neighbour:

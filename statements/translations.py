@@ -62,7 +62,7 @@ def validate(statement):
 def published_versions(statement, *, using="default"):
     """Every published statement of its group, the statement itself included (one query).
 
-    [(language, slug, title)], in the order of the interface's languages first.
+    [(pk, language, slug, title)], the interface's languages first.
     """
     from .models import Statement
 
@@ -72,10 +72,10 @@ def published_versions(statement, *, using="default"):
         .published()
         .filter(Q(pk=root) | Q(translation_of_id=root))
         .order_by()
-        .values_list("language", "slug", "title")
+        .values_list("pk", "language", "slug", "title")
     )
     order = {code: n for n, (code, _) in enumerate(languages.choices())}
-    return sorted(rows, key=lambda row: (order.get(row[0], len(order)), row[0]))
+    return sorted(rows, key=lambda row: (order.get(row[1], len(order)), row[1]))
 
 
 def group_slugs(statement_ids):
