@@ -2,7 +2,7 @@ from django.urls import path
 
 from advocacy.pagecache import cached_page
 
-from . import feeds, views
+from . import feeds, sitemaps, views
 from .models import Organization, Topic
 from .pages import tags_for_feed, tags_for_languages, tags_for_topic
 
@@ -40,6 +40,11 @@ urlpatterns = [
         "languages/<slug:code>/feed/atom/",
         cached_page(tags_for_languages)(feeds.LanguageAtomFeed()),
         name="language-feed-atom",
+    ),
+    path(
+        "languages/<slug:code>/sitemap.xml",
+        sitemaps.language_sitemap_view,
+        name="language-sitemap",
     ),
     path("archive/", views.ArchiveIndex.as_view(), name="archive"),
     path("archive/<int:year>/", views.YearArchive.as_view(), name="archive-year"),

@@ -121,3 +121,16 @@ def test_the_admin_refuses_a_second_translation_in_the_same_language(editor_clie
     assert response.status_code == 200
     assert "is already the español version of this statement" in response.content.decode()
     assert not Statement.objects.filter(slug="segunda").exists()
+
+
+def test_a_language_sitemap_lists_only_that_language():
+    spanish = factories.make_published("Derechos humanos", language="es")
+    english = factories.make_published("Human rights", language="en")
+    response = Client().get("/languages/es/sitemap.xml")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert spanish.get_absolute_url() in body
+    assert english.get_absolute_url() not in body
+    assert Client().get("/languages/xx/sitemap.xml").status_code == 404
+    everything = Client().get("/sitemap.xml").content.decode()
+    assert spanish.get_absolute_url() in everything and english.get_absolute_url() in everything
