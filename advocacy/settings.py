@@ -333,8 +333,32 @@ def _s3_client_config():
     )
 
 
+# Files staff upload for the site's own use, never published (a WordPress export
+# waiting for the task worker, with its commenters' addresses): a folder outside
+# MEDIA_ROOT, or the bucket's private/ prefix, read only through signed requests.
+PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT") or BASE_DIR / "private")
+
+
+def private_storage(media):
+    if media["BACKEND"].endswith("FileSystemStorage"):
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None},
+        }
+    options = {
+        **media["OPTIONS"],
+        "location": "private",
+        "default_acl": "private",
+        "querystring_auth": True,
+        "object_parameters": {"CacheControl": "no-store"},
+    }
+    options.pop("custom_domain", None)
+    return {"BACKEND": media["BACKEND"], "OPTIONS": options}
+
+
 STORAGES = {
     "default": media_storage(),
+    "private": private_storage(media_storage()),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
