@@ -248,6 +248,8 @@ PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SCHEDULE = "statements.schedule.page_cache_schedule"
 # Called with the tags of every invalidation, after the commit: a CDN's purge (advocacy.cdn).
 PAGE_CACHE_PURGE = "advocacy.cdn.queue_purge"
+# Called with the tags of an invalidation the cache did not take (it hung or was down).
+PAGE_CACHE_RETRY = "advocacy.cdn.queue_invalidation_retry"
 # The CDN in front of the site, purged by cache tag: "" (none), "fastly" or "cloudflare".
 CDN_PURGE = os.environ.get("CDN_PURGE", "").strip().lower()
 CDN_PURGE_TOKEN = os.environ.get("CDN_PURGE_TOKEN", "")
