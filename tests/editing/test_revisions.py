@@ -240,3 +240,14 @@ def test_form_data_helper_posts_what_the_page_holds(statement):
     # The helper must keep up with the form, or every test above would save less than it says.
     data = statement_form_data(statement)
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", data["publish_at_0"])
+
+
+def test_compare_shows_a_figures_own_credit(editor_client, statement):
+    photo = factories.make_image(credit="© Harbour Archive")
+    img = f'<img src="{photo.file.url}" data-file="{photo.pk}"'
+    save_in_admin(editor_client, statement, body=f"<figure>{img}></figure>")
+    save_in_admin(editor_client, statement, body=f'<figure>{img} data-credit="Ana Ruiz"></figure>')
+    new, old = revisions.revisions_of(statement)
+    page = editor_client.get(COMPARE.format(statement.pk), {"from": old.pk, "to": new.pk})
+    text = main_text(page.content.decode())
+    assert "credit: Ana Ruiz" in text
