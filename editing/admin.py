@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
@@ -34,10 +35,18 @@ class RevisionsAdminMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
-        with reversion.create_revision():
-            reversion.set_user(request.user)
-            response = super().changeform_view(request, object_id, form_url, extra_context)
-            saved = getattr(request, "_editing_saved", None)
+        with transaction.atomic():
+            kept_first = False
+            if object_id is not None and not getattr(request, "_editing_drafting", False):
+                obj = self.get_object(request, unquote(object_id))
+                if obj is not None and self.has_change_permission(request, obj):
+                    kept_first = revisions.keep_first_state(obj)
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                response = super().changeform_view(request, object_id, form_url, extra_context)
+                saved = getattr(request, "_editing_saved", None)
+            if saved is None and kept_first:
+                transaction.set_rollback(True)  # nothing is stored from a refused save
         if saved is not None:
             revisions.prune(saved)
         return response

@@ -102,7 +102,8 @@ def test_publish_changes_is_an_ordinary_save_and_ends_the_draft(editor_client, s
     assert "lorry depot" in statement.body_html
     assert "lorry depot" in page_text(statement)  # the cached page was refreshed
     assert not Draft.objects.filter(statement=statement).exists()
-    [revision] = revisions.revisions_of(statement)
+    # The publish, after the state the statement was made in (editing.revisions).
+    revision, _made = revisions.revisions_of(statement)
     assert revision.revision.comment == "Published the draft of changes: Changed Body."
 
 
@@ -117,7 +118,7 @@ def test_two_editors_publishing_one_draft_keep_both_revisions_and_are_told(
         data.update({"_continue": "Publish changes", "draft_saved_at": seen})
         response = editor_client.post(CHANGE.format(statement.pk), data, follow=True)
     assert "Another editor published" in main_text(response.content.decode())
-    assert len(revisions.revisions_of(statement)) == 2
+    assert len(revisions.revisions_of(statement)) == 3  # and the state it was made in
     statement.refresh_from_db()
     assert statement.title == "Second publisher"
 
@@ -208,7 +209,8 @@ def test_a_draft_holds_every_part_and_none_goes_live_until_published(
     for words in CHANGED_ON_THE_PAGE:
         assert words in published
     assert not Draft.objects.exists()
-    [revision] = revisions.revisions_of(statement)
+    # The publish, after the state the statement was made in (editing.revisions).
+    revision, _made = revisions.revisions_of(statement)
     notes = revisions.content_of(revision)["notes"]
     assert [note["text"] for note in notes] == [
         "Reposted with thanks to the parents' group.",
