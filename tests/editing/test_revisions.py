@@ -212,13 +212,21 @@ def test_change_page_queries_do_not_grow_with_100_revisions(editor_client, state
             object_repr=one.object_repr,
         )
     assert len(revisions.revisions_of(statement)) == 100
-    # … and a draft of changes waiting, which the page opens on.
-    Draft.objects.create(statement=statement, content={"title": "A draft title"})
+    # … and a draft of changes waiting, which the page opens on, notes included.
+    note = statement.editor_notes.get()
+    draft_note = {"id": note.pk, "text": "A draft note", "editor": note.editor_id}
+    draft_note.update(placement="below", position=0)
+    added = {**draft_note, "id": None, "text": "An added note"}
+    Draft.objects.create(
+        statement=statement, content={"title": "A draft title", "notes": [draft_note, added]}
+    )
     with CaptureQueriesContext(connection) as queries:
         response = editor_client.get(CHANGE.format(statement.pk))
     assert response.status_code == 200
     assert response.content.decode().count('name="from"') == 100
     assert 'value="A draft title"' in response.content.decode()
+    assert "A draft note</textarea>" in response.content.decode()
+    assert "An added note</textarea>" in response.content.decode()
     assert len(queries) <= CHANGE_PAGE_BUDGET, "\n".join(q["sql"] for q in queries)
 
 
