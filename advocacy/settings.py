@@ -465,12 +465,19 @@ ADMIN_URL_PATH = os.environ.get("ADMIN_URL_PATH", "admin/").strip("/") + "/"
 STATEMENT_BODY_EXTENSIONS["Figure"] = {"pickerUrl": f"/{ADMIN_URL_PATH}statements/image/picker/"}
 # Enter after a figure starts a new paragraph (editing/static/editing/figure-exit.js).
 STATEMENT_BODY_EXTENSIONS["FigureExit"] = True
+# The Figure dialog asks for a figure's own credit too (editing/static/editing/figure-credit.js).
+STATEMENT_BODY_EXTENSIONS["FigureCredit"] = True
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {
         "js": [lazy(static, str)("editing/figure-exit.js")],
         # It adds no tags or attributes to what a body may hold (statements/sanitize.py).
         "extensions": {"FigureExit": lambda config, shared_config: None},
-    }
+    },
+    {
+        "js": [lazy(static, str)("editing/figure-credit.js")],
+        # data-credit on <img>: statements/sanitize.py's allow-list is the one applied.
+        "extensions": {"FigureCredit": lambda config, shared_config: None},
+    },
 ]
 
 AUTHENTICATION_BACKENDS = [

@@ -6,7 +6,9 @@ import reversion
 from django.contrib import messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -14,6 +16,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+
+from statements.models import EditorNote
 
 from . import content, diff, drafts, reviews, revisions
 from .models import Review
@@ -31,10 +35,18 @@ class RevisionsAdminMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
-        with reversion.create_revision():
-            reversion.set_user(request.user)
-            response = super().changeform_view(request, object_id, form_url, extra_context)
-            saved = getattr(request, "_editing_saved", None)
+        with transaction.atomic():
+            kept_first = False
+            if object_id is not None and not getattr(request, "_editing_drafting", False):
+                obj = self.get_object(request, unquote(object_id))
+                if obj is not None and self.has_change_permission(request, obj):
+                    kept_first = revisions.keep_first_state(obj)
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                response = super().changeform_view(request, object_id, form_url, extra_context)
+                saved = getattr(request, "_editing_saved", None)
+            if saved is None and kept_first:
+                transaction.set_rollback(True)  # nothing is stored from a refused save
         if saved is not None:
             revisions.prune(saved)
         return response
@@ -180,15 +192,46 @@ class RevisionsAdminMixin:
         return TemplateResponse(request, "admin/editing/compare.html", context)
 
 
-class NotesOutsideDraftsFormSet(BaseInlineFormSet):
-    """The editor's notes inline: a draft of changes cannot hold note changes (editing.drafts)."""
+class DraftNotesFormSet(BaseInlineFormSet):
+    """The editor's notes inline; opened on a draft of changes, it shows the draft's notes.
 
-    def clean(self):
-        super().clean()
-        if DRAFT in self.data and (
-            self.deleted_forms or any(form.has_changed() for form in self.forms)
+    A note the draft changes shows the draft's words, one it deletes is ticked
+    for deletion, one it adds is an extra form: posting the form as it opens
+    publishes the draft (editing.drafts).
+    """
+
+    def __init__(self, *args, draft_notes=None, **kwargs):
+        self._draft_changed = None
+        super().__init__(*args, **kwargs)
+        if draft_notes is not None and not self.is_bound:
+            self._draft_changed, added = drafts.notes_for_form(draft_notes, self.get_queryset())
+            self.initial_extra = added
+            self.extra = len(added)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if (
+            self._draft_changed is not None
+            and index is not None
+            and index < self.initial_form_count()
         ):
-            raise ValidationError(drafts.NOTES_NOT_IN_DRAFTS)
+            values = self._draft_changed.get(self.get_queryset()[index].pk)
+            if values is not None:
+                kwargs["initial"] = {
+                    EditorNote._meta.get_field(name).attname if name == "editor" else name: value
+                    for name, value in values.items()
+                }
+        return kwargs
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        pk = form.instance.pk
+        if (
+            self._draft_changed is not None
+            and pk is not None
+            and self._draft_changed.get(pk) is None
+        ):
+            form.fields[DELETION_FIELD_NAME].initial = True  # the draft deletes it
 
 
 class DraftsAdminMixin:
@@ -234,6 +277,14 @@ class DraftsAdminMixin:
             request._editing_draft_of = obj.pk
         return request._editing_draft
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # As the statement form, the notes inline opens on the draft (a posted one on its data).
+        draft = self._draft(request, obj) if request.method != "POST" else None
+        if draft is not None and issubclass(inline.formset, DraftNotesFormSet):
+            kwargs["draft_notes"] = drafts.draft_notes(draft)
+        return kwargs
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
         # A posted form carries its own values; only an opened one starts from the draft.
@@ -254,7 +305,11 @@ class DraftsAdminMixin:
 
     def save_related(self, request, form, formsets, change):
         if getattr(request, "_editing_drafting", False):
-            drafts.save_draft(form.instance, content.from_form(form.cleaned_data), request.user)
+            data = content.from_form(form.cleaned_data)
+            for formset in formsets:
+                if isinstance(formset, DraftNotesFormSet):
+                    data["notes"] = content.notes_from_forms(formset.forms)
+            drafts.save_draft(form.instance, data, request.user)
             return
         super().save_related(request, form, formsets, change)
         if change:

@@ -129,6 +129,25 @@ def from_form(cleaned_data):
     return data
 
 
+def notes_from_forms(forms):
+    """The editor's notes the notes inline was filled in with (its cleaned forms), as data.
+
+    Each note as snapshot gives it, with "id": the note it changes (None for a
+    new one). Deleted notes and empty extra forms are left out.
+    """
+    notes = []
+    for form in forms:
+        cleaned = getattr(form, "cleaned_data", None) or {}
+        if not cleaned or cleaned.get("DELETE"):
+            continue
+        note = {"id": cleaned["id"].pk if cleaned.get("id") else None}
+        for name in NOTE_FIELDS:
+            value = cleaned.get(name)
+            note[name] = value.pk if hasattr(value, "pk") else value
+        notes.append(note)
+    return notes
+
+
 def from_json(data):
     """`data` as stored in JSON (dates as text), with its dates as dates again."""
     data = dict(data)

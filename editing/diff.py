@@ -22,6 +22,7 @@ from . import content
 _TOKENS = re.compile(r"\s+|[^\s]+")
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ALT = re.compile(r'\balt="([^"]*)"', re.IGNORECASE)
+_CREDIT = re.compile(r'\bdata-credit="([^"]*)"', re.IGNORECASE)
 
 
 class _Names:
@@ -60,7 +61,11 @@ class _Names:
 def _body_text(body):
     def picture(match):
         alt = _ALT.search(match.group(0))
-        return " [" + _("Picture: %s") % (alt.group(1) if alt else "") + "] "
+        credit = _CREDIT.search(match.group(0))
+        described = _("Picture: %s") % (alt.group(1) if alt else "")
+        if credit:  # the figure's own credit (statements.figures)
+            described += "; " + _("credit: %s") % credit.group(1)
+        return " [" + described + "] "
 
     return body_as_text(_IMG.sub(picture, body or ""))
 

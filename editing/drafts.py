@@ -5,24 +5,27 @@ the statement, and so its public page and cached copies, as they are. Staff
 preview the draft at its own address. "Publish changes" is an ordinary save
 of the statement form (filled in from the draft): statements.derived and
 statements.pages do their work as for any edit, the save is a revision, and
-the draft is deleted. Editor's notes are not part of a draft: they are
-published as they are saved (the form says so when a draft would hold them).
+the draft is deleted. The draft holds the whole form: the statement's fields
+and its editor's notes (each with the id of the note it changes), so notes
+too stay as they are on the page until the draft is published.
 """
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext_lazy as _
 
 from statements import derived
-from statements.models import Image, Organization, Statement, Topic
+from statements.models import (
+    EditorNote,
+    Image,
+    Organization,
+    Statement,
+    Topic,
+    editor_initials,
+)
 
 from . import content
 from .models import Draft
-
-NOTES_NOT_IN_DRAFTS = _(
-    "Editor's notes are not part of a draft of changes: they are published when saved. "
-    "Undo the changes to the notes to save a draft, or publish the changes."
-)
 
 
 def may_draft(statement):
@@ -55,7 +58,79 @@ def discard(statement):
 
 def form_initial(draft):
     """The statement form's initial values from the draft (dates as dates)."""
-    return content.from_json(draft.content)
+    data = content.from_json(draft.content)
+    data.pop("notes", None)  # the notes inline's (notes_for_form)
+    return data
+
+
+def draft_notes(draft):
+    """The editor's notes the draft holds, or None for a draft saved before drafts held notes."""
+    return draft.content.get("notes")
+
+
+def notes_for_form(notes, live_notes):
+    """How the notes inline opens on a draft's `notes`, given the statement's `live_notes`.
+
+    Returns ({live note pk: initial values, or None where the draft deletes it},
+    [initial values of each note the draft adds]). A note the draft changes
+    that was deleted since is offered as a new one: nothing typed is lost.
+    """
+    by_id = {note["id"]: note for note in notes if note.get("id") is not None}
+    live_ids = {note.pk for note in live_notes}
+
+    def values(note):
+        return {name: note.get(name) for name in content.NOTE_FIELDS}
+
+    changed = {pk: (values(by_id[pk]) if pk in by_id else None) for pk in live_ids}
+    added = [values(note) for note in notes if note.get("id") not in live_ids]
+    return changed, added
+
+
+class _NoteOnPreview:
+    def __init__(self, text, placement, initials):
+        self.text, self.placement, self.initials = text, placement, initials
+
+
+def preview_notes(draft):
+    """{"notes_above": […], "notes_below": […]} as the page will show the draft's notes.
+
+    Empty for a draft that holds no notes (saved before drafts held them): the
+    page's own notes are shown then.
+    """
+    notes = draft_notes(draft)
+    if notes is None:
+        return {}
+    users = (
+        get_user_model()
+        .objects.filter(pk__in={note.get("editor") for note in notes})
+        .select_related("staff_profile")
+        .in_bulk()
+    )
+    shown = []
+    for order, note in enumerate(notes):
+        user = users.get(note.get("editor"))
+        profile = getattr(user, "staff_profile", None) if user else None
+        initials = (
+            editor_initials(
+                profile.initials if profile else "",
+                user.first_name,
+                user.last_name,
+                user.get_username(),
+            )
+            if user
+            else "?"
+        )
+        shown.append(
+            (
+                (note.get("position") or 0, order),
+                _NoteOnPreview(note["text"], note["placement"], initials),
+            )
+        )
+    shown = [note for _key, note in sorted(shown, key=lambda item: item[0])]
+    return {
+        "notes_above": [n for n in shown if n.placement == EditorNote.Placement.ABOVE],
+        "notes_below": [n for n in shown if n.placement == EditorNote.Placement.BELOW],
+    }
 
 
 def changes_published(statement, seen_saved_at):
@@ -76,7 +151,7 @@ def changes_published(statement, seen_saved_at):
 
 def preview(statement, draft):
     """`statement` (unsaved) as it will be once the draft is published, with its derived values."""
-    data = content.from_json(draft.content)
+    data = content.from_json(draft.content)  # its notes: preview_notes
     # The form keeps whole seconds: the same time, a fraction earlier, would make
     # the live statement this one's "next statement".
     if data.get("publish_at") and data["publish_at"] == statement.publish_at.replace(

@@ -21,10 +21,12 @@ class DraftPreview(StatementPageMixin, DetailView):
         draft = drafts.draft_of(statement)
         if draft is None:
             raise Http404(_("This statement has no draft of changes."))
+        self.draft = draft
         return drafts.preview(statement, draft)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context.update(drafts.preview_notes(self.draft))
         context["draft_preview"] = True
         context["is_preview"] = True  # the banner, noindex and no caching
         return context

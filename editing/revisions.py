@@ -10,6 +10,10 @@ restore here is an ordinary edit (editing.content.apply) inside a new
 revision, so nothing is lost: the restored state is the newest revision, and
 everything before it is still listed.
 
+A statement saved without the admin so far (imported, made in the shell or by
+the demo) has no revision; its first admin edit keeps its stored state as a
+revision first (keep_first_state), so that edit too can be undone.
+
 Revisions are kept for ever unless REVISIONS_KEEP (a number) says how many
 of each statement's newest to keep.
 """
@@ -133,6 +137,21 @@ def restore(statement_id, version, user, *, seen_latest=None):
             missing = content.apply(statement, data)
         prune(statement)
     return Restored(missing, raced)
+
+
+def keep_first_state(statement):
+    """A statement saved only outside the admin so far (an import, the shell, the demo)
+    gets its stored state as a revision before its first admin edit, so that edit can
+    be undone too. Call before that edit, outside its revision; True if one was kept.
+    """
+    if Version.objects.get_for_object(statement).exists():
+        return False
+    stored = Statement.objects.get(pk=statement.pk)
+    with reversion.create_revision(atomic=False):
+        reversion.add_to_revision(stored)
+        reversion.set_date_created(stored.updated_at)
+        reversion.set_comment(_("As it was before its first revision (saved without the admin)."))
+    return True
 
 
 def prune(obj):

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from editing.admin import (
+    DraftNotesFormSet,
     DraftsAdminMixin,
-    NotesOutsideDraftsFormSet,
     ReviewsAdminMixin,
     RevisionsAdminMixin,
 )
@@ -247,7 +247,7 @@ class StaffUserChoicesMixin:
 
 class EditorNoteInline(StaffUserChoicesMixin, admin.StackedInline):
     model = EditorNote
-    formset = NotesOutsideDraftsFormSet
+    formset = DraftNotesFormSet
     extra = 0
     fields = [("editor", "placement", "position"), "text"]
     staff_user_fields = ["editor"]

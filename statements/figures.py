@@ -16,8 +16,9 @@ site). Every path that writes or shows a body asks this module:
 - the admin's statement form refuses a body with an image that is not in the
   library, naming each address, and saves every figure as a reference with its
   original's address (`check_body`, `normalize_addresses`), so a figure never
-  silently loses its picture, alt text, caption or credit; alt text equal to the
-  library's is not stored, so only an editor's own words override it (`own_alt`);
+  silently loses its picture, alt text, caption or credit; alt text and a credit
+  (`data-credit`) equal to the library's are not stored, so only an editor's own
+  words override them (`own_alt`, `own_credit`);
 - rendering finds each figure's image with `images_of` (by reference, else by
   address), so a copy's address still shows the library's alt text, caption
   and credit. A save without the
@@ -34,7 +35,7 @@ from html.parser import HTMLParser
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.html import escape, format_html
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from advocacy.numbers import whole_number
 
@@ -160,7 +161,45 @@ def check_body(body):
             code="not_in_library",
             params={"addresses": ", ".join(f"“{address}”" for address in refused)},
         )
+    _check_credits(body)
     return found
+
+
+# A figure's own credit: as long as the library's may be (Image.credit).
+CREDIT_MAX_LENGTH = 200
+
+
+def _check_credits(body):
+    for _src, _ref, credit in _credits(body):
+        if len(credit) > CREDIT_MAX_LENGTH:
+            raise ValidationError(
+                gettext(
+                    "A figure's credit has %(length)d characters; at most %(limit)d are kept. "
+                    "Shorten it in the Figure dialog."
+                ),
+                code="credit_too_long",
+                params={"length": len(credit), "limit": CREDIT_MAX_LENGTH},
+            )
+
+
+class _Credits(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.credits = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "img" and (attrs.get("data-credit") or "").strip():
+            self.credits.append(
+                (attrs.get("src"), attrs.get("data-file"), attrs["data-credit"].strip())
+            )
+
+
+def _credits(body):
+    parser = _Credits()
+    parser.feed(body or "")
+    parser.close()
+    return parser.credits
 
 
 _IMG = re.compile(r"<img\b[^>]*>")
@@ -186,33 +225,49 @@ def normalize_addresses(clean_body, found, image_url=None):
             # The library's own words: not stored, so a correction in the library
             # reaches this figure too. Different words are this figure's own.
             attrs.pop("alt", None)
+        if html.unescape(attrs.get("data-credit", "")).strip() in ("", image.credit.strip()):
+            attrs.pop("data-credit", None)  # the same rule for the credit
         return "<img " + " ".join(f'{name}="{value}"' for name, value in attrs.items()) + ">"
 
     return _IMG.sub(referenced, clean_body)
 
 
+def _own(figure_html, attribute):
+    img = _IMG.search(figure_html)
+    value = dict(_ATTRIBUTE.findall(img.group(0))).get(attribute, "") if img else ""
+    return html.unescape(value).strip() or None
+
+
 def own_alt(figure_html):
     """The alt text the editor wrote for this figure (None: the library's is shown)."""
-    img = _IMG.search(figure_html)
-    alt = dict(_ATTRIBUTE.findall(img.group(0))).get("alt", "") if img else ""
-    return html.unescape(alt).strip() or None
+    return _own(figure_html, "alt")
 
 
-def figure_markup(image, *, caption="", alt=None):
+def own_credit(figure_html):
+    """The credit the editor wrote for this figure (None: the library's is shown)."""
+    return _own(figure_html, "data-credit")
+
+
+def figure_markup(image, *, caption="", alt=None, credit=None):
     """A body's figure of library `image`, as the editor's picker writes it.
 
-    The page shows the library's credit, and its caption unless `caption`
-    (plain text) is given, and its alt text unless `alt` is given.
+    The page shows the library's caption unless `caption` (plain text) is
+    given, its alt text unless `alt` is given and its credit unless `credit`
+    is given (words equal to the library's are not written: see own_alt).
     """
     figcaption = format_html("<figcaption>{}</figcaption>", caption) if caption else ""
-    own_alt = (
-        format_html(' alt="{}"', alt) if alt and alt.strip() != image.alt_text.strip() else ""
-    )
+
+    def own(attribute, value, library_value):
+        if not value or value.strip() == library_value.strip():
+            return ""
+        return format_html(' {}="{}"', attribute, value.strip())
+
     return format_html(
-        '<figure><img src="{}"{} data-file="{}">{}</figure>',
+        '<figure><img src="{}"{} data-file="{}"{}>{}</figure>',
         image.file.url,
-        own_alt,
+        own("alt", alt, image.alt_text),
         image.pk,
+        own("data-credit", credit, image.credit),
         figcaption,
     )
 

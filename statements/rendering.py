@@ -2,8 +2,9 @@
 
 Figures in the body point at image-library files by URL (statements.figures
 decides which library image an address shows). Each is rendered with
-the library's credit, and its alt text and caption unless the editor wrote
-their own for this figure (statements.figures.own_alt), so a credit corrected in the library is corrected everywhere: the
+the library's alt text, caption and credit unless the editor wrote their own
+for this figure (statements.figures.own_alt, own_credit), so a credit corrected
+in the library is corrected in every figure that shows the library's: the
 statement is re-rendered when one of its images changes (statements.signals).
 This runs when a statement is saved, never on a visitor's request.
 """
@@ -44,6 +45,7 @@ def render_body(body):
                 # The body's own caption is sanitized HTML from the editor.
                 "caption": mark_safe(own_caption) if own_caption else image.caption,
                 "alt": figures.own_alt(inner),
+                "credit": figures.own_credit(inner),
                 "in_body": True,
             },
         ).strip()

@@ -34,8 +34,9 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "ol": {"start"},
-    # data-file: the library image a figure refers to (statements.figures).
-    "img": {"src", "alt", "width", "height", "data-file"},
+    # data-file: the library image a figure refers to; data-credit: the figure's
+    # own credit, shown instead of the library's (statements.figures).
+    "img": {"src", "alt", "width", "height", "data-file", "data-credit"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 

@@ -1,5 +1,7 @@
 """The statement admin form as a browser posts it, for tests that save through the admin."""
 
+from html.parser import HTMLParser
+
 from django.utils import timezone
 
 CHANGE = "/admin/statements/statement/{}/change/"
@@ -62,3 +64,58 @@ def save_in_admin(client, statement, **changes):
         raise AssertionError(f"not saved ({response.status_code}): {context.get('errors')!r}")
     statement.refresh_from_db()
     return response
+
+
+class _Form(HTMLParser):
+    """The fields of the page's statement form, as a browser would submit them."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.data = {}
+        self._in_form = False
+        self._textarea = self._select = None
+        self._option = None
+
+    def _add(self, name, value):
+        self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {name: value if value is not None else "" for name, value in attrs}
+        if tag == "form" and attrs.get("id") == "statement_form":
+            self._in_form = True
+        if not self._in_form or "disabled" in attrs:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in {"submit", "button", "file"}:
+            if attrs.get("type") in {"checkbox", "radio"}:
+                if "checked" in attrs:
+                    self._add(name, attrs.get("value", "on"))
+                return
+            self._add(name, attrs.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea, self._text = name, []
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self._add(self._select, attrs.get("value", ""))
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "textarea" and self._textarea:
+            # A browser drops the newline that follows <textarea>.
+            self._add(self._textarea, "".join(self._text).removeprefix("\n"))
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+
+def form_on_page(html):
+    """What submitting the page's statement form sends (without a button): {name: [values]}."""
+    parser = _Form()
+    parser.feed(html)
+    return {name: values if len(values) > 1 else values[0] for name, values in parser.data.items()}

@@ -182,6 +182,7 @@ def test_an_editor_approves_and_publishes(
     assert revisions.revisions_of(statement)[0].revision.comment.endswith(
         "Published after review (submitted by casey)."
     )
+    assert revisions.revisions_of(statement)[0].revision.user == editor  # who published
     assert Client().get(statement.get_absolute_url()).status_code == 200
 
 

@@ -1,10 +1,13 @@
 """Revisions of statements: every admin save kept, listed, compared as text, restored."""
 
 import re
+import time
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from reversion.models import Version
 
 from editing import revisions
@@ -39,8 +42,9 @@ def test_every_admin_save_keeps_a_revision_with_who_and_what(editor_client, edit
     save_in_admin(editor_client, statement, title="Clean air near every school, now")
     save_in_admin(editor_client, statement, summary="Forty-one schools, in fact.")
     listed = revisions.revisions_of(statement)
-    assert len(listed) == 2
-    assert [v.revision.user for v in listed] == [editor, editor]
+    # The two saves, after the state the statement was made in (outside the admin).
+    assert len(listed) == 3
+    assert [v.revision.user for v in listed] == [editor, editor, None]
     assert listed[0].revision.comment == "Changed Summary."
     assert listed[1].revision.comment == "Changed Title."
 
@@ -62,7 +66,7 @@ def test_the_change_page_lists_the_revisions(editor_client, statement):
     save_in_admin(editor_client, statement, title="Second change")
     page = editor_client.get(CHANGE.format(statement.pk)).content.decode()
     section = page[page.index('id="revisions-heading"') :]
-    assert section.count('name="from"') == 2
+    assert section.count('name="from"') == 3  # and the state it was made in
     assert "Changed Title." in section
     assert "jordan" in section
 
@@ -74,7 +78,7 @@ def test_compare_shows_the_changed_words_of_the_text_not_the_html(editor_client,
         statement,
         body="<p>The council must move the <strong>lorry</strong> depot away from the schools.</p>",
     )
-    new, old = revisions.revisions_of(statement)
+    new, old, _made = revisions.revisions_of(statement)
     response = editor_client.get(COMPARE.format(statement.pk), {"from": old.pk, "to": new.pk})
     assert response.status_code == 200
     page = response.content.decode()
@@ -117,7 +121,7 @@ def test_restore_is_a_new_revision_and_goes_live_like_any_edit(client, editor_cl
     assert statement.labels["topics"] == [["Air", "air"]]
     assert [n.text for n in statement.editor_notes.all()] == ["Reposted with thanks."]
     listed = revisions.revisions_of(statement)
-    assert len(listed) == 3  # nothing lost
+    assert len(listed) == 4  # nothing lost (the state it was made in, two saves, the restore)
     assert listed[0].revision.comment.startswith("Restored the revision of")
     # Visitors see the restored statement at once (the cached page was refreshed).
     assert "bus depot" in main_text(client.get(statement.get_absolute_url()).content.decode())
@@ -132,7 +136,7 @@ def test_a_raced_restore_keeps_both_revisions_and_says_so(editor_client, stateme
         RESTORE.format(statement.pk, first.pk), {"seen_latest": seen}, follow=True
     )
     assert "Another editor saved this statement" in main_text(response.content.decode())
-    assert len(revisions.revisions_of(statement)) == 3
+    assert len(revisions.revisions_of(statement)) == 4  # with the state it was made in
     statement.refresh_from_db()
     assert statement.title == "One"
 
@@ -179,7 +183,7 @@ def test_moderators_may_compare_but_not_restore(client, editor_client, moderator
 def test_revisions_are_pruned_only_when_a_setting_says_so(editor_client, statement, settings):
     for n in range(4):
         save_in_admin(editor_client, statement, title=f"Change {n}")
-    assert len(revisions.revisions_of(statement)) == 4
+    assert len(revisions.revisions_of(statement)) == 5  # with the state it was made in
     settings.REVISIONS_KEEP = 2
     save_in_admin(editor_client, statement, title="Change 4")
     assert [v.revision.comment for v in revisions.revisions_of(statement)] == [
@@ -191,7 +195,7 @@ def test_revisions_are_pruned_only_when_a_setting_says_so(editor_client, stateme
 def test_change_page_queries_do_not_grow_with_100_revisions(editor_client, statement):
     save_in_admin(editor_client, statement)
     one = revisions.revisions_of(statement)[0]
-    for n in range(99):
+    for n in range(98):  # with the state it was made in and that save: 100
         # Copies of a real revision: the change page reads them as it reads any.
         revision = one.revision
         revision.pk = None
@@ -208,13 +212,21 @@ def test_change_page_queries_do_not_grow_with_100_revisions(editor_client, state
             object_repr=one.object_repr,
         )
     assert len(revisions.revisions_of(statement)) == 100
-    # … and a draft of changes waiting, which the page opens on.
-    Draft.objects.create(statement=statement, content={"title": "A draft title"})
+    # … and a draft of changes waiting, which the page opens on, notes included.
+    note = statement.editor_notes.get()
+    draft_note = {"id": note.pk, "text": "A draft note", "editor": note.editor_id}
+    draft_note.update(placement="below", position=0)
+    added = {**draft_note, "id": None, "text": "An added note"}
+    Draft.objects.create(
+        statement=statement, content={"title": "A draft title", "notes": [draft_note, added]}
+    )
     with CaptureQueriesContext(connection) as queries:
         response = editor_client.get(CHANGE.format(statement.pk))
     assert response.status_code == 200
     assert response.content.decode().count('name="from"') == 100
     assert 'value="A draft title"' in response.content.decode()
+    assert "A draft note</textarea>" in response.content.decode()
+    assert "An added note</textarea>" in response.content.decode()
     assert len(queries) <= CHANGE_PAGE_BUDGET, "\n".join(q["sql"] for q in queries)
 
 
@@ -240,3 +252,101 @@ def test_form_data_helper_posts_what_the_page_holds(statement):
     # The helper must keep up with the form, or every test above would save less than it says.
     data = statement_form_data(statement)
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", data["publish_at_0"])
+
+
+def test_compare_shows_a_figures_own_credit(editor_client, statement):
+    photo = factories.make_image(credit="© Harbour Archive")
+    img = f'<img src="{photo.file.url}" data-file="{photo.pk}"'
+    save_in_admin(editor_client, statement, body=f"<figure>{img}></figure>")
+    save_in_admin(editor_client, statement, body=f'<figure>{img} data-credit="Ana Ruiz"></figure>')
+    new, old, _made = revisions.revisions_of(statement)
+    page = editor_client.get(COMPARE.format(statement.pk), {"from": old.pk, "to": new.pk})
+    text = main_text(page.content.decode())
+    assert "credit: Ana Ruiz" in text
+
+
+# --- every path an editor saves by -------------------------------------------------------
+
+
+def made_by(version, user, since):
+    """The revision says who saved it, and when (during this test)."""
+    return version.revision.user == user and version.revision.date_created >= since
+
+
+def test_the_state_before_the_first_admin_edit_is_kept_first(editor_client, editor, statement):
+    # Made without the admin (an import, the shell, the demo): no revision yet.
+    assert revisions.revisions_of(statement) == []
+    before = timezone.now()
+    save_in_admin(editor_client, statement, title="A title nobody wanted")
+    edit, first = revisions.revisions_of(statement)
+    assert made_by(edit, editor, before)
+    assert revisions.content_of(first)["title"] == "Clean air near every school"
+    assert [n["text"] for n in revisions.content_of(first)["notes"]] == ["Reposted with thanks."]
+    assert first.revision.user is None  # nobody saved it in the admin
+    # Dated when that state was saved.
+    assert first.revision.date_created < edit.revision.date_created
+    assert first.revision.comment.startswith("As it was before its first revision")
+    # So the first edit can be undone too.
+    editor_client.post(RESTORE.format(statement.pk, first.pk))
+    statement.refresh_from_db()
+    assert statement.title == "Clean air near every school"
+    assert len(revisions.revisions_of(statement)) == 3
+
+
+def test_a_refused_save_keeps_no_revision(editor_client, statement):
+    response = editor_client.post(
+        CHANGE.format(statement.pk), statement_form_data(statement, title="")
+    )
+    assert response.status_code == 200
+    assert revisions.revisions_of(statement) == []
+
+
+def test_publishing_a_draft_of_changes_keeps_a_revision_with_who_and_when(
+    editor_client, editor, statement
+):
+    save_in_admin(editor_client, statement)
+    data = statement_form_data(statement, title="Clean air, the draft")
+    data["_save_draft"] = "Save draft of changes"
+    editor_client.post(CHANGE.format(statement.pk), data)
+    before = timezone.now()
+    draft = Draft.objects.get()
+    data = statement_form_data(statement, title="Clean air, the draft")
+    data.update({"_continue": "Publish changes", "draft_saved_at": draft.saved_at.isoformat()})
+    editor_client.post(CHANGE.format(statement.pk), data)
+    latest = revisions.revisions_of(statement)[0]
+    assert made_by(latest, editor, before)
+    assert revisions.content_of(latest)["title"] == "Clean air, the draft"
+
+
+def test_restoring_keeps_a_revision_with_who_and_when(editor_client, editor, statement):
+    save_in_admin(editor_client, statement, title="One")
+    save_in_admin(editor_client, statement, title="Two")
+    before = timezone.now()
+    older = revisions.revisions_of(statement)[1]
+    editor_client.post(RESTORE.format(statement.pk, older.pk))
+    latest = revisions.revisions_of(statement)[0]
+    assert made_by(latest, editor, before)
+    assert revisions.content_of(latest)["title"] == "One"
+
+
+def test_scheduling_keeps_a_revision_and_coming_due_needs_no_save(
+    client, editor_client, editor, statement
+):
+    due = timezone.localtime(timezone.now() + timedelta(seconds=2))
+    before = timezone.now()
+    save_in_admin(
+        editor_client,
+        statement,
+        publish_at_0=due.strftime("%Y-%m-%d"),
+        publish_at_1=due.strftime("%H:%M:%S"),
+    )
+    assert statement.state == "scheduled"
+    latest = revisions.revisions_of(statement)[0]
+    # Who scheduled it, when, and for when: what coming due publishes.
+    assert made_by(latest, editor, before)
+    held = revisions.content_of(latest)
+    assert (held["status"], held["publish_at"]) == ("published", statement.publish_at)
+    count = len(revisions.revisions_of(statement))
+    time.sleep(max(0, (statement.publish_at - timezone.now()).total_seconds()) + 0.1)
+    assert client.get(statement.get_absolute_url()).status_code == 200  # due: published
+    assert len(revisions.revisions_of(statement)) == count  # by no save of its own

@@ -7,6 +7,7 @@ with a message naming the address, so a figure never silently loses its
 picture or its credit (issue 10; issue 11 finding 12).
 """
 
+import html
 import logging
 import re
 from datetime import timedelta
@@ -313,3 +314,89 @@ def test_older_bodies_get_references_by_the_data_migration(photo):
     statement.refresh_from_db()
     assert statement.body == "<p>Text.</p>" + referenced(photo)
     assert add_references(Statement, Image) == 0  # once is enough
+
+
+# --- a figure's own credit ---------------------------------------------------------------
+
+
+def credits_shown(statement):
+    """Each figure's credit on the public page, and where it links (None: no link)."""
+    page = public_body(statement)
+    return [
+        (
+            html.unescape(re.sub(r"<[^>]+>", "", credit)).strip(),
+            (re.findall(r'href="([^"]*)"', credit) or [None])[0],
+        )
+        for credit in re.findall(r'<span class="figure__credit">(.*?)</span>', page, re.DOTALL)
+    ]
+
+
+def test_a_figure_shows_the_librarys_credit_unless_the_editor_wrote_its_own(
+    editor_client, statement, photo
+):
+    photo.credit_url = "https://harbour-archive.example.org/ruiz"
+    photo.save()
+    library_words = (
+        f'<figure><img src="{photo.file.url}" data-file="{photo.pk}" '
+        f'data-credit="© Harbour Archive / Ana Ruiz"></figure>'
+    )
+    own_words = (
+        f'<figure><img src="{photo.file.url}" data-file="{photo.pk}" '
+        f'data-credit="Ana Ruiz for the Dockers’ Union"></figure>'
+    )
+    assert post_body(editor_client, statement, library_words + own_words).status_code == 302
+    statement.refresh_from_db()
+    # The library's words are not copied into the body; the editor's own are kept.
+    assert statement.body.count("data-credit") == 1
+    assert 'data-credit="Ana Ruiz for the Dockers’ Union"' in statement.body
+    assert credits_shown(statement) == [
+        ("© Harbour Archive / Ana Ruiz", "https://harbour-archive.example.org/ruiz"),
+        # The library's link belongs to the library's credit, not to other words.
+        ("Ana Ruiz for the Dockers’ Union", None),
+    ]
+
+    photo.credit = "© Harbour Archive / A. Ruiz"
+    photo.save()  # a correction in the library reaches the figures without their own
+    statement.refresh_from_db()
+    assert [words for words, _link in credits_shown(statement)] == [
+        "© Harbour Archive / A. Ruiz",
+        "Ana Ruiz for the Dockers’ Union",
+    ]
+
+
+def test_an_empty_credit_shows_the_librarys(editor_client, statement, photo):
+    body = f'<figure><img src="{photo.file.url}" data-file="{photo.pk}" data-credit="  "></figure>'
+    assert post_body(editor_client, statement, body).status_code == 302
+    statement.refresh_from_db()
+    assert "data-credit" not in statement.body
+    assert credits_shown(statement) == [("© Harbour Archive / Ana Ruiz", None)]
+
+
+def test_a_figures_credit_longer_than_the_librarys_limit_is_refused(
+    editor_client, statement, photo
+):
+    body = f'<figure><img src="{photo.file.url}" data-file="{photo.pk}" data-credit="{"x" * 201}"></figure>'
+    errors = body_errors(post_body(editor_client, statement, body))
+    assert errors == [
+        "A figure's credit has 201 characters; at most 200 are kept. Shorten it in the "
+        "Figure dialog."
+    ]
+    statement.refresh_from_db()
+    assert statement.body == "<p>Before.</p>"
+
+
+def test_the_sanitizer_keeps_a_credit_as_text():
+    cleaned = sanitize_html(
+        '<img src="/media/a.jpg" data-credit="&lt;b&gt;Ana&quot; onload=&quot;x">'
+    )
+    assert 'data-credit="&lt;b&gt;Ana&quot; onload=&quot;x"' in cleaned
+    assert "onload=" not in cleaned.replace("&quot; onload=&quot;", "")
+
+
+def test_figure_markup_writes_a_credit_of_its_own_only(photo):
+    assert "data-credit" not in str(figure_markup(photo, credit="© Harbour Archive / Ana Ruiz"))
+    assert 'data-credit="Ana &amp; Luis Ruiz"' in str(
+        figure_markup(photo, credit="Ana & Luis Ruiz")
+    )
+    statement = factories.make_statement(body=str(figure_markup(photo, credit="Ana & Luis Ruiz")))
+    assert credits_shown(statement) == [("Ana & Luis Ruiz", None)]
