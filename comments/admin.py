@@ -8,14 +8,6 @@ from statements.admin import GuardedChangeListMixin
 from . import moderation
 from .models import BlockedTerm, Comment
 
-STATUS_AFTER_ACTION = {
-    "approve": Comment.Status.APPROVED,
-    "mark_spam": Comment.Status.SPAM,
-    "remove": Comment.Status.REMOVED,
-    "restore": Comment.Status.PENDING,
-}
-
-
 class StatusFilter(DefaultStateFilter):
     """Status, showing the moderation queue (pending) unless asked otherwise."""
 
@@ -100,17 +92,9 @@ class CommentAdmin(GuardedChangeListMixin, admin.ModelAdmin):
             Truncator(comment.statement).chars(40),
         )
 
-    def _moderate(self, request, queryset, change, done):
-        changing = list(
-            queryset.exclude(status=STATUS_AFTER_ACTION[change])
-            .select_related(None)  # get_queryset's select_related clashes with only()
-            .only("pk", "name", "body")
-        )
-        count = getattr(moderation, change)(
-            Comment.objects.filter(pk__in=[c.pk for c in changing]), request.user
-        )
-        for comment in changing:
-            self.log_change(request, comment, done)
+    def _moderate(self, request, queryset, action):
+        count = moderation.act(action, queryset, request.user)
+        done = moderation.ACTIONS[action][2]
         self.message_user(
             request,
             f"{count} comment{'s' if count != 1 else ''} {done.lower()}.",
@@ -119,19 +103,19 @@ class CommentAdmin(GuardedChangeListMixin, admin.ModelAdmin):
 
     @admin.action(description="Approve selected comments", permissions=["change"])
     def approve(self, request, queryset):
-        self._moderate(request, queryset, "approve", "Approved")
+        self._moderate(request, queryset, "approve")
 
     @admin.action(description="Mark selected comments as spam", permissions=["change"])
     def mark_spam(self, request, queryset):
-        self._moderate(request, queryset, "mark_spam", "Marked as spam")
+        self._moderate(request, queryset, "mark_spam")
 
     @admin.action(description="Remove selected comments", permissions=["change"])
     def remove(self, request, queryset):
-        self._moderate(request, queryset, "remove", "Removed")
+        self._moderate(request, queryset, "remove")
 
     @admin.action(description="Restore selected comments to the queue", permissions=["change"])
     def restore(self, request, queryset):
-        self._moderate(request, queryset.removed(), "restore", "Restored to the queue")
+        self._moderate(request, queryset, "restore")
 
 
 @admin.register(BlockedTerm)
