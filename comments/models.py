@@ -120,7 +120,7 @@ class Comment(models.Model):
     # A reply a moderator wrote in the admin (comments.posting.post_staff_reply):
     # shown under the organization's name with a "Staff" mark. Its author is
     # moderated_by; its email is theirs, never published.
-    by_staff = models.BooleanField(default=False, editable=False)
+    by_staff = models.BooleanField("staff reply", default=False, editable=False)
 
     objects = CommentQuerySet.as_manager()
 

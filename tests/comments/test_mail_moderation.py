@@ -78,7 +78,7 @@ def test_following_a_link_changes_nothing_until_the_button_is_pressed(
     assert "Is the permit public?" in text
     assert "Nothing changes until you press the button." in text
     assert page["Cache-Control"].startswith("max-age=0")
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert '<button type="submit">Approve</button>' in page.content.decode()
     visitor.get(links["spam"][0])
     comment.refresh_from_db()
