@@ -117,7 +117,7 @@ def read(token, *, for_update=False):
         raise LinkRefused(GONE, 404)
     user = get_user_model().objects.filter(pk=data.get("u")).first()
     if not may_moderate(user):
-        raise LinkRefused(FORBIDDEN, 403, comment)
+        raise LinkRefused(FORBIDDEN, 403)  # the comment is not theirs to read any more
     if ModerationLinkUse.objects.filter(token_digest=_digest(token)).exists():
         raise LinkRefused(USED, 410, comment)
     if comment.status != data.get("s"):

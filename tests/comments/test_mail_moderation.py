@@ -204,6 +204,7 @@ def test_a_moderator_who_lost_the_right_cannot_use_the_mail(waiting, moderator):
     response = Client().post(links["approve"][0])
     assert response.status_code == 403
     assert "may not moderate comments" in pages.main_text(response.content)
+    assert "Is the permit public?" not in pages.main_text(response.content)
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
 
