@@ -552,6 +552,8 @@ COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 30)
 COMMENTS_NOTIFY_INTERVAL_MINUTES = env_int("COMMENTS_NOTIFY_INTERVAL_MINUTES", 15)
 # Who gets that mail; empty means every active member of the Moderators group.
 COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS")
+# The Approve / Spam links of that mail work once, for this many hours.
+COMMENTS_MODERATION_LINK_HOURS = env_int("COMMENTS_MODERATION_LINK_HOURS", 72)
 # Show the arithmetic question as an image (for sites under attack) instead of text.
 COMMENTS_CAPTCHA_IMAGE = env_bool("COMMENTS_CAPTCHA_IMAGE")
 

@@ -20,7 +20,17 @@ WEBSITE_MAX = 200
 BODY_MAX = 5000
 
 
-THREAD_FIELDS = ("pk", "parent_id", "name", "website", "body", "body_html", "status", "created_at")
+THREAD_FIELDS = (
+    "pk",
+    "parent_id",
+    "name",
+    "website",
+    "body",
+    "body_html",
+    "status",
+    "created_at",
+    "by_staff",
+)
 
 
 class CommentQuerySet(models.QuerySet):
@@ -107,6 +117,10 @@ class Comment(models.Model):
         related_name="+",
     )
     moderators_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A reply a moderator wrote in the admin (comments.posting.post_staff_reply):
+    # shown under the organization's name with a "Staff" mark. Its author is
+    # moderated_by; its email is theirs, never published.
+    by_staff = models.BooleanField("staff reply", default=False, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -175,6 +189,25 @@ class BlockedTerm(models.Model):
     def save(self, *args, **kwargs):
         self.value = self.value.strip().lower()
         super().save(*args, **kwargs)
+
+
+class ModerationLinkUse(models.Model):
+    """A moderation mail's link that was used (comments.mail_links): each works once.
+
+    Only a digest of the link is kept; rows older than the links' lifetime are
+    pruned, since an expired link is refused anyway.
+    """
+
+    token_digest = models.CharField(max_length=64, unique=True)
+    comment = models.ForeignKey(Comment, null=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20)
+    used_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"{self.action} of comment {self.comment_id} by user {self.user_id}"
 
 
 def _thread(own):

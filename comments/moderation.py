@@ -6,7 +6,7 @@ delete pages, Django's "Delete selected" action and the management commands —
 so the statement's stored count and its cached pages always follow.
 """
 
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
@@ -65,6 +65,52 @@ def remove(comments, moderator=None):
 def restore(comments, moderator=None):
     """Removed comments go back to the queue, to be approved again."""
     return set_status(comments.removed(), Comment.Status.PENDING, moderator)
+
+
+# The moderators' actions, by name: what each does, and what the admin log says of it.
+# The admin's bulk actions, a comment's change page and the moderation mail's
+# links all call act(), so each is logged the same way, whoever did it from where.
+ACTIONS = {
+    "approve": (approve, Comment.Status.APPROVED, "Approved"),
+    "mark_spam": (mark_spam, Comment.Status.SPAM, "Marked as spam"),
+    "remove": (remove, Comment.Status.REMOVED, "Removed"),
+    "restore": (restore, Comment.Status.PENDING, "Restored to the queue"),
+}
+
+
+@transaction.atomic
+def act(action, comments, moderator, *, via=""):
+    """Apply the moderator's `action` (a key of ACTIONS) to `comments`; return how many changed.
+
+    Each changed comment gets an entry in Django's admin log, with the
+    moderator as its user, as an admin action would; `via` says where it was
+    done when that was not the admin (e.g. "from the moderation mail").
+    """
+    change, status, message = ACTIONS[action]
+    if action == "restore":  # only removed comments go back to the queue
+        comments = comments.removed()
+    changing = list(
+        comments.exclude(status=status).select_related(None).only("pk", "name", "body")
+    )
+    count = change(Comment.objects.filter(pk__in=[c.pk for c in changing]), moderator)
+    if count and moderator is not None:
+        log(moderator, changing, CHANGE, f"{message} {via}".strip())
+    return count
+
+
+def log(moderator, comments, flag, message):
+    """Record in the admin log that `moderator` did `message` to each of `comments`."""
+    LogEntry.objects.log_actions(
+        user_id=moderator.pk,
+        queryset=comments,
+        action_flag=flag,
+        change_message=message,
+        single_object=len(comments) == 1,
+    )
+
+
+def log_addition(moderator, comment, message):
+    log(moderator, [comment], ADDITION, message)
 
 
 @transaction.atomic

@@ -23,39 +23,60 @@ from django.utils.translation import ngettext
 from advocacy import roles
 from background import mail as background_mail
 
+from . import mail_links
 from .models import Comment
 
 logger = logging.getLogger(__name__)
 DIGEST_KEY = "moderation-digest:"
 
 
-def moderator_emails():
+def moderator_recipients():
+    """Who gets the moderation mail: [(address, user)], `user` the account whose links it carries.
+
+    Each moderator gets a mail of their own, since its Approve / Spam links act
+    in their name (comments.mail_links). An address of COMMENTS_MODERATOR_EMAILS
+    that is not exactly one account allowed to moderate gets the mail with the
+    admin's links only (user None).
+    """
+    users = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
     if settings.COMMENTS_MODERATOR_EMAILS:
-        return list(settings.COMMENTS_MODERATOR_EMAILS)
-    users = (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True, groups__name=roles.MODERATORS)
-        .exclude(email="")
-    )
-    return sorted(set(users.values_list("email", flat=True)))
+        recipients = []
+        for address in dict.fromkeys(settings.COMMENTS_MODERATOR_EMAILS):
+            accounts = [
+                u for u in users.filter(email__iexact=address) if mail_links.may_moderate(u)
+            ]
+            recipients.append((address, accounts[0] if len(accounts) == 1 else None))
+        return recipients
+    by_address = {}
+    for user in users.filter(groups__name=roles.MODERATORS).distinct().order_by("email", "pk"):
+        by_address.setdefault(user.email.casefold(), []).append(user)
+    return [
+        (accounts[0].email, accounts[0] if len(accounts) == 1 else None)
+        for accounts in by_address.values()
+    ]
+
+
+def moderator_emails():
+    return [address for address, _user in moderator_recipients()]
 
 
 def send_digest(*, respect_interval=True, raise_errors=False):
     """Mail the moderators the comments not yet announced; return how many.
 
     The comments are marked as announced in the transaction that records the
-    mail (background.mail), and the mail is sent once: a run killed after the
-    commit leaves the mail for the next run to send, never a second copy.
+    mails (background.mail), and each mail is sent once: a run killed after the
+    commit leaves the mails for the next run to send, never a second copy.
     """
     for stranded in background_mail.unsent().filter(key__startswith=DIGEST_KEY):
-        _deliver(stranded, raise_errors)
+        if not _deliver(stranded, raise_errors):
+            return 0
     now = timezone.now()
     if respect_interval:
         last = Comment.objects.aggregate(last=Max("moderators_notified_at"))["last"]
         interval = timedelta(minutes=settings.COMMENTS_NOTIFY_INTERVAL_MINUTES)
         if last and now - last < interval:
             return 0
-    recipients = moderator_emails()
+    recipients = moderator_recipients()
     if not recipients:
         return 0
     with transaction.atomic():
@@ -75,36 +96,63 @@ def send_digest(*, respect_interval=True, raise_errors=False):
         if not claimed:
             return 0
         total_waiting = Comment.objects.pending().count()
-        context = {
-            "comments": waiting,
-            "total_waiting": total_waiting,
-            "moderation_url": settings.SITE_URL
-            + reverse("admin:comments_comment_changelist")
-            + "?status__exact=pending",
-            "site_name": settings.SITE_NAME,
-        }
-        outgoing = background_mail.queue(
-            f"{DIGEST_KEY}{uuid4().hex}",
-            subject=f"[{settings.SITE_NAME}] "
-            + ngettext(
-                "%(count)d comment awaiting moderation",
-                "%(count)d comments awaiting moderation",
-                total_waiting,
+        subject = f"[{settings.SITE_NAME}] " + ngettext(
+            "%(count)d comment awaiting moderation",
+            "%(count)d comments awaiting moderation",
+            total_waiting,
+        ) % {"count": total_waiting}
+        digest = uuid4().hex
+        outgoing = [
+            background_mail.queue(
+                f"{DIGEST_KEY}{digest}:{n}",
+                subject=subject,
+                body=_body(waiting, total_waiting, user),
+                recipients=[address],
+                about={"comments": ids, "digest": digest},
             )
-            % {"count": total_waiting},
-            body=render_to_string("comments/email/moderation_digest.txt", context),
-            recipients=recipients,
-            about={"comments": ids},
-        )
-    return len(ids) if _deliver(outgoing, raise_errors) else 0
+            for n, (address, user) in enumerate(recipients)
+        ]
+    for mail in outgoing:
+        if not _deliver(mail, raise_errors):
+            return 0
+    return len(ids)
+
+
+def _body(waiting, total_waiting, user):
+    """One moderator's mail: what waits, each with its links (theirs, if `user`)."""
+    admin_change = "admin:comments_comment_change"
+    entries = []
+    for comment in waiting:
+        entry = {
+            "comment": comment,
+            "admin_url": settings.SITE_URL + reverse(admin_change, args=[comment.pk]),
+        }
+        if user is not None:
+            entry["approve_url"] = mail_links.url(mail_links.make(comment, user, "approve"))
+            entry["spam_url"] = mail_links.url(mail_links.make(comment, user, "mark_spam"))
+        entries.append(entry)
+    context = {
+        "entries": entries,
+        "total_waiting": total_waiting,
+        "link_hours": settings.COMMENTS_MODERATION_LINK_HOURS,
+        "moderation_url": settings.SITE_URL
+        + reverse("admin:comments_comment_changelist")
+        + "?status__exact=pending",
+        "site_name": settings.SITE_NAME,
+    }
+    return render_to_string("comments/email/moderation_digest.txt", context)
 
 
 def _deliver(outgoing, raise_errors):
     ids = outgoing.about.get("comments", [])
+    digest = outgoing.about.get("digest")
 
     def unannounce():
         logger.exception("Could not mail moderators about %d waiting comments", len(ids))
         Comment.objects.filter(pk__in=ids).update(moderators_notified_at=None)
+        if digest:
+            # The next mail lists these comments again, to everyone: drop this one's other copies.
+            background_mail.unsent().filter(key__startswith=f"{DIGEST_KEY}{digest}:").delete()
 
     return background_mail.deliver_digest(
         outgoing, unannounce=unannounce, raise_errors=raise_errors

@@ -16,8 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import spam
-from .models import Comment
+from . import moderation, spam
+from .models import NAME_MAX, Comment
 from .moderation import refresh_comment_counts
 from .notifications import notify_moderators_after_commit
 from .policy import comments_open
@@ -140,3 +140,40 @@ def find_duplicate(statement, email, body, posted_by):
         .exclude(status=Comment.Status.REMOVED)
         .first()
     )
+
+
+def may_reply_as_staff(parent):
+    """Staff answer published and waiting comments (answering one approves it); not spam."""
+    return parent.status in (Comment.Status.APPROVED, Comment.Status.PENDING)
+
+
+@transaction.atomic
+def post_staff_reply(parent, body, moderator):
+    """A moderator's reply from the admin, published at once; return it.
+
+    It is shown under the organization's name (SITE_NAME) with a "Staff" mark
+    (comments.thread); its email is the moderator's, never published. A reply
+    to a waiting comment approves that comment too, or the reply would be shown
+    without what it answers. Both are in the admin log.
+    """
+    if not may_reply_as_staff(parent):
+        raise ValueError("staff reply to a comment that is not shown")
+    if parent.status == Comment.Status.PENDING:
+        moderation.act(
+            "approve", Comment.objects.filter(pk=parent.pk), moderator, via="on replying"
+        )
+    reply = Comment(
+        statement_id=parent.statement_id,
+        parent=parent,
+        name=settings.SITE_NAME[:NAME_MAX],
+        email=moderator.email or settings.DEFAULT_FROM_EMAIL,
+        body=body,
+        status=Comment.Status.APPROVED,
+        by_staff=True,
+        moderated_at=timezone.now(),
+        moderated_by=moderator,
+    )
+    reply.save()
+    refresh_comment_counts([parent.statement_id])
+    moderation.log_addition(moderator, reply, "Staff reply")
+    return reply

@@ -4,8 +4,10 @@ Each layer answers with a clear message or a status; none raises a server error.
 """
 
 import fcntl
+import html
 import logging
 import os
+import re
 import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit
@@ -17,7 +19,7 @@ from django.core.signing import BadSignature, Signer
 
 from .disguise import domain_skeleton, email_skeleton, skeleton
 from .models import BlockedTerm, Comment
-from .text import links_in
+from .text import comment_text, links_in
 
 logger = logging.getLogger(__name__)
 
@@ -218,3 +220,63 @@ def initial_status(comment):
     if may_auto_approve(comment):
         return Comment.Status.APPROVED
     return Comment.Status.PENDING
+
+
+# -- adding to the blocklist from a spam comment ---------------------------------
+
+_HREF = re.compile(r'<a href="([^"]+)"')
+
+
+def link_domains(comment):
+    """The domains of the comment's website and of the links its words show, in order."""
+    addresses = [comment.website] if comment.website else []
+    addresses += [html.unescape(href) for href in _HREF.findall(str(comment_text(comment.body)))]
+    domains = []
+    for address in addresses:
+        host = domain_skeleton(urlsplit(address).hostname or "")
+        # "www.spam.example" blocked would not catch "spam.example"; the other way round does.
+        host = host.removeprefix("www.")
+        if host and "." in host and host not in domains:
+            domains.append(host)
+    return domains
+
+
+def blocklist_offers(comment):
+    """What the blocklist could add from a spam comment: [(kind, value)] it has not already.
+
+    The commenter's address (without a "+tag", so every tag is caught) and the
+    domains it links to; never the domain of the address, which is usually a
+    mail provider's that honest commenters share.
+    """
+    offers = []
+    if comment.email.strip():
+        offers.append((BlockedTerm.Kind.EMAIL, email_skeleton(comment.email)))
+    offers += [(BlockedTerm.Kind.DOMAIN, domain) for domain in link_domains(comment)]
+    blocked = {
+        (term.kind, _normalized(term.kind, term.value))
+        for term in BlockedTerm.objects.filter(
+            kind__in=[BlockedTerm.Kind.EMAIL, BlockedTerm.Kind.DOMAIN]
+        )
+    }
+    return [offer for offer in offers if offer not in blocked]
+
+
+def _normalized(kind, value):
+    return email_skeleton(value) if kind == BlockedTerm.Kind.EMAIL else domain_skeleton(value)
+
+
+def block(comment, chosen, note=""):
+    """Add to the blocklist those of `chosen` ([(kind, value)]) that the comment offers.
+
+    Anything not offered (a forged form) is ignored. Return the terms added.
+    """
+    offered = set(blocklist_offers(comment))
+    added = []
+    for kind, value in chosen:
+        if (kind, value) in offered:
+            term, created = BlockedTerm.objects.get_or_create(
+                kind=kind, value=value, defaults={"note": note[:200]}
+            )
+            if created:
+                added.append(term)
+    return added

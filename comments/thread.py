@@ -10,6 +10,7 @@ to that.
 import functools
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
@@ -35,6 +36,8 @@ def _thread_words(language):
         "months": {number: str(name) for number, name in MONTHS.items()},
         # Translators: what a screen reader says for a comment's Reply link.
         "reply_to": gettext("Reply to %(name)s"),
+        # Translators: the mark beside the organization's name on a reply its staff wrote.
+        "staff": gettext("Staff"),
     }
 
 
@@ -76,8 +79,8 @@ def thread_steps(roots, *, comments_open, max_depth):
 
     Each step is (comment, False): a comment to open, with what it shows set
     on it (`author_url`, `is_pending`, `can_reply`, `created_iso`,
-    `date_text`, `reply_label`, `body_markup`; all text, escaped by the
-    template); or (None, had_replies): the close of the last
+    `date_text`, `reply_label`, `body_markup`, `staff_mark`; all text,
+    escaped by the template); or (None, had_replies): the close of the last
     one opened, and of its list of replies if it had one. Flat, so a chain of replies
     thousands deep prints without recursion.
     """
@@ -92,7 +95,14 @@ def thread_steps(roots, *, comments_open, max_depth):
             continue
         approved = comment.status == Comment.Status.APPROVED
         created = comment.created_at.astimezone(local_time)
-        comment.author_url = comment.website if is_web_address(comment.website) else ""
+        if getattr(comment, "by_staff", False):
+            # A staff reply speaks for the organization, under its present name.
+            comment.name = settings.SITE_NAME
+            comment.author_url = ""
+            comment.staff_mark = words["staff"]
+        else:
+            comment.author_url = comment.website if is_web_address(comment.website) else ""
+            comment.staff_mark = ""
         comment.is_pending = not approved
         comment.can_reply = comments_open and approved and comment.depth < max_depth
         comment.created_iso = created.isoformat()

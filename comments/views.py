@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.http import HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
-from django.urls import resolve
+from django.urls import resolve, reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.csrf import csrf_failure as default_csrf_failure
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView
+from django.views.generic import DetailView, TemplateView
 from django.views.generic.detail import SingleObjectMixin, SingleObjectTemplateResponseMixin
 
 from advocacy.numbers import whole_number
@@ -15,7 +15,7 @@ from advocacy.security import client_ip
 from statements.models import Statement
 from statements.views import InStatementLanguageMixin, StatementPageMixin
 
-from . import spam
+from . import mail_links, spam
 from .captcha import new_question
 from .forms import CommentForm
 from .models import Comment
@@ -132,6 +132,55 @@ class PostCommentView(
         form.prepare_retry(client_ip(self.request))
         context = self.get_context_data(object=self.object, comment_form=form)
         return self.render_to_response(context, status=status)
+
+
+@method_decorator(never_cache, name="dispatch")
+class ModerateFromMailView(TemplateView):
+    """A moderation mail's Approve or Spam link (comments.mail_links decides).
+
+    GET shows the comment and a button; only the button's POST acts, since mail
+    scanners follow links. A refused link gets a page saying why, with a 4xx.
+    """
+
+    http_method_names = ["get", "post"]
+    template_name = "comments/moderate.html"
+
+    def get(self, request, token):
+        try:
+            link = mail_links.read(token)
+        except mail_links.LinkRefused as refused:
+            return self.refused(refused)
+        return self.show(link.comment, action=link.action, state="confirm")
+
+    def post(self, request, token):
+        try:
+            link = mail_links.use(token)
+        except mail_links.LinkRefused as refused:
+            return self.refused(refused)
+        return self.show(link.comment, action=link.action, state="done")
+
+    def refused(self, refused):
+        return self.show(
+            refused.comment, state="refused", message=refused.message, status=refused.status
+        )
+
+    def show(self, comment, *, state, action="", message="", status=200):
+        context = self.get_context_data(
+            comment=comment,
+            action=action,
+            state=state,
+            message=message,
+            admin_url=reverse("admin:comments_comment_change", args=[comment.pk])
+            if comment
+            else reverse("admin:comments_comment_changelist"),
+        )
+        response = self.render_to_response(context, status=status)
+        # The token is in the address: no other site learns it from a Referer.
+        # (same-origin, not no-referrer: with no-referrer the browser sends the
+        # button's POST with "Origin: null", which the CSRF check refuses.)
+        response["Referrer-Policy"] = "same-origin"
+        response["X-Robots-Tag"] = "noindex"
+        return response
 
 
 def csrf_failure(request, reason=""):

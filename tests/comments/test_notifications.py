@@ -41,15 +41,17 @@ def test_a_waiting_comment_mails_the_moderators_once(post, moderator, statement,
     factories.make_editor("not-a-moderator")
     response = post(body="Please add the translation in Spanish.", name="Lucía")
     assert response.status_code == 303
-    assert len(mail.outbox) == 1
+    # One mail each: its Approve / Spam links act in that moderator's name.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([moderator.email, other_moderator.email])
+    assert all(len(m.to) == 1 for m in mail.outbox)
     message = mail.outbox[0]
-    assert sorted(message.to) == sorted([moderator.email, other_moderator.email])
     assert "1 comment awaiting moderation" in message.subject
     assert "Lucía" in message.body
     assert statement.title in message.body
     assert "Please add the translation in Spanish." in message.body
     assert settings.SITE_URL + "/" in message.body
     assert "status__exact=pending" in message.body
+    assert mail.outbox[0].body != mail.outbox[1].body  # each its own links
     assert Comment.objects.get().moderators_notified_at is not None
 
 
@@ -155,3 +157,22 @@ def test_the_mail_is_a_task_queued_with_the_comment(client, statement, moderator
     queued = DBTaskResult.objects.get()
     assert queued.task_path == send_moderation_digest.module_path
     assert queued.status == "READY"
+
+
+def test_a_failing_mail_server_leaves_no_copy_for_the_other_moderators(
+    post, moderator, settings, caplog
+):
+    from background.models import OutgoingMail
+
+    other = factories.make_moderator("quinn")
+    settings.EMAIL_BACKEND = "tests.comments.failing_mail.FailingEmailBackend"
+    FailingEmailBackend.attempts = 0
+    with caplog.at_level(logging.ERROR, logger="comments.notifications"):
+        post(body="Listed again, to everyone, once the server is back.")
+    assert FailingEmailBackend.attempts == 1  # it stopped at the first refusal
+    # Neither moderator's copy waits to be sent on its own: the next mail lists it.
+    assert not OutgoingMail.objects.filter(key__startswith=notifications.DIGEST_KEY).exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notifications.send_digest() == 1
+    assert notifications.send_digest(respect_interval=False) == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([moderator.email, other.email])
