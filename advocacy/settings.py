@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "editing",
     "redirects",
     "pages",
+    "branding",  # the site's name, logo, colour and favicon, set in the admin
     "wordpress",
 ]
 

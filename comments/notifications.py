@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from advocacy import roles
 from background import mail as background_mail
+from branding.site import current
 
 from .models import Comment
 
@@ -81,11 +82,11 @@ def send_digest(*, respect_interval=True, raise_errors=False):
             "moderation_url": settings.SITE_URL
             + reverse("admin:comments_comment_changelist")
             + "?status__exact=pending",
-            "site_name": settings.SITE_NAME,
+            "site_name": current().name,
         }
         outgoing = background_mail.queue(
             f"{DIGEST_KEY}{uuid4().hex}",
-            subject=f"[{settings.SITE_NAME}] "
+            subject=f"[{current().name}] "
             + ngettext(
                 "%(count)d comment awaiting moderation",
                 "%(count)d comments awaiting moderation",
