@@ -51,8 +51,10 @@ def _drawn_square(brand):
     draw = ImageDraw.Draw(square)
     draw.rounded_rectangle((0, 0, _DRAWN - 1, _DRAWN - 1), radius=96, fill=accent)
     # A speech bubble: what a statement is, in no particular alphabet.
-    draw.rounded_rectangle((104, 120, 408, 336), radius=56, fill="#ffffff")
-    draw.polygon([(168, 320), (168, 408), (256, 320)], fill="#ffffff")
+    draw.rounded_rectangle((96, 112, 416, 336), radius=56, fill="#ffffff")
+    draw.polygon([(152, 320), (152, 416), (248, 320)], fill="#ffffff")
+    for top in (184, 248):  # two lines of text
+        draw.rounded_rectangle((160, top, 352, top + 28), radius=14, fill=accent)
     return square
 
 

@@ -79,6 +79,9 @@ class SiteSettings(models.Model):
 
     def save(self, *args, **kwargs):
         self.pk = SINGLE_ROW
+        # A new object where the row exists (the shell, a script) replaces the row's values.
+        if self._state.adding and type(self).objects.filter(pk=SINGLE_ROW).exists():
+            self._state.adding = False
         if self.accent:
             self.accent = colours.normalize(self.accent)
         super().save(*args, **kwargs)
