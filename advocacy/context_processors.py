@@ -1,7 +1,8 @@
 import functools
 
-from django.conf import settings
 from django.urls import get_script_prefix, reverse
+
+from branding.site import current
 
 
 @functools.lru_cache(maxsize=8)
@@ -18,13 +19,24 @@ def _site_urls(script_prefix):
         "search": "statements:search",
         "feed_atom": "statements:feed-atom",
         "feed_rss": "statements:feed-rss",
+        "accent_css": "branding:accent-css",
+        "favicon": "branding:favicon",
+        "favicon_png": ("branding:favicon-png", 32),
+        "apple_touch_icon": ("branding:favicon-png", 180),
     }
-    return {key: reverse(name) for key, name in names.items()}
+    return {
+        key: reverse(name[0], args=name[1:]) if isinstance(name, tuple) else reverse(name)
+        for key, name in names.items()
+    }
 
 
 def site(request):
+    # The site's name, logo and colours as staff set them (branding.site: one cache
+    # read per request); site_name and site_tagline are kept for the templates.
+    brand = current(request)
     return {
-        "site_name": settings.SITE_NAME,
-        "site_tagline": settings.SITE_TAGLINE,
+        "brand": brand,
+        "site_name": brand.name,
+        "site_tagline": brand.tagline,
         "site_urls": _site_urls(get_script_prefix()),
     }

@@ -45,8 +45,14 @@ ROLES = {
         | {PUBLISH, "editing.view_review"}
         # Old addresses sent on to new ones (imports make them; editors fix them).
         | _all_actions("redirects", "redirect")
-        # The site's own pages (About, Contact…) and their menus.
-        | _all_actions("pages", "page")
+        # The site's own pages (About, Contact…) and the menus (pages, topics, links…).
+        | _all_actions("pages", "page", "menuitem")
+        # The site's name, tagline, logo, colour and footer (one row, never deleted).
+        | {
+            "branding.add_sitesettings",
+            "branding.change_sitesettings",
+            "branding.view_sitesettings",
+        }
         # Bringing a WordPress site over (the admin's upload page).
         | {"wordpress.import_wordpress", "wordpress.view_importedobject"}
     ),

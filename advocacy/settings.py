@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "editing",
     "redirects",
     "pages",
+    "branding",  # the site's name, logo, colour and favicon, set in the admin
     "wordpress",
 ]
 
@@ -275,8 +276,6 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Files browsers ask for at the site's root (favicon.ico), served by WhiteNoise.
-WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 # Let Django serve uploaded images (development, tests, small sites). In production

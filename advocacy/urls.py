@@ -4,17 +4,20 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import Http404
 from django.urls import include, path, re_path
+from django.utils.functional import lazy
 from django.views.generic import TemplateView
 from django.views.static import serve
 
 from advocacy.health import healthz
 from advocacy.two_factor import require_two_factor
+from branding.site import admin_header, current
 from statements.sitemaps import sitemap_view
 
 if settings.STAFF_TWO_FACTOR:
     require_two_factor(admin.site)
-admin.site.site_header = f"{settings.SITE_NAME} — administration"
-admin.site.site_title = settings.SITE_NAME
+# Read at every admin page from the site settings (branding.site), not once at start.
+admin.site.site_header = lazy(admin_header, str)()
+admin.site.site_title = lazy(lambda: current().name, str)()
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -28,6 +31,7 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     path("captcha/", include("captcha.urls")),
     path("pages/", include("pages.urls")),
+    path("", include("branding.urls")),
     path("", include("statements.urls")),
 ]
 

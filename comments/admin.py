@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION
 from django.contrib.admin.utils import unquote
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from advocacy.admin_filters import DefaultStateFilter
+from branding.site import current
 from statements.admin import GuardedChangeListMixin
 
 from . import moderation, posting, spam
@@ -148,7 +148,7 @@ class CommentAdmin(GuardedChangeListMixin, admin.ModelAdmin):
             ]
             context["may_reply"] = may_change and posting.may_reply_as_staff(obj)
             context["reply_form"] = StaffReplyForm()
-            context["site_name"] = settings.SITE_NAME
+            context["site_name"] = current().name
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _comment(self, request, object_id):
@@ -252,7 +252,7 @@ class CommentAdmin(GuardedChangeListMixin, admin.ModelAdmin):
             "original": comment,
             "title": _("Reply to %(name)s") % {"name": comment.name},
             "reply_form": form,
-            "site_name": settings.SITE_NAME,
+            "site_name": current().name,
             "change_url": self._change_url(comment),
         }
         status = 400 if request.method == "POST" else 200

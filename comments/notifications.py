@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from advocacy import roles
 from background import mail as background_mail
+from branding.site import current
 
 from . import mail_links
 from .models import Comment
@@ -96,7 +97,7 @@ def send_digest(*, respect_interval=True, raise_errors=False):
         if not claimed:
             return 0
         total_waiting = Comment.objects.pending().count()
-        subject = f"[{settings.SITE_NAME}] " + ngettext(
+        subject = f"[{current().name}] " + ngettext(
             "%(count)d comment awaiting moderation",
             "%(count)d comments awaiting moderation",
             total_waiting,
@@ -138,7 +139,7 @@ def _body(waiting, total_waiting, user):
         "moderation_url": settings.SITE_URL
         + reverse("admin:comments_comment_changelist")
         + "?status__exact=pending",
-        "site_name": settings.SITE_NAME,
+        "site_name": current().name,
     }
     return render_to_string("comments/email/moderation_digest.txt", context)
 

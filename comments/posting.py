@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from branding.site import current
+
 from . import moderation, spam
 from .models import NAME_MAX, Comment
 from .moderation import refresh_comment_counts
@@ -165,7 +167,7 @@ def post_staff_reply(parent, body, moderator):
     reply = Comment(
         statement_id=parent.statement_id,
         parent=parent,
-        name=settings.SITE_NAME[:NAME_MAX],
+        name=current().name[:NAME_MAX],
         email=moderator.email or settings.DEFAULT_FROM_EMAIL,
         body=body,
         status=Comment.Status.APPROVED,

@@ -10,11 +10,12 @@ to that.
 import functools
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+
+from branding.site import current
 
 from .models import Comment
 from .text import comment_text
@@ -97,7 +98,7 @@ def thread_steps(roots, *, comments_open, max_depth):
         created = comment.created_at.astimezone(local_time)
         if getattr(comment, "by_staff", False):
             # A staff reply speaks for the organization, under its present name.
-            comment.name = settings.SITE_NAME
+            comment.name = current().name
             comment.author_url = ""
             comment.staff_mark = words["staff"]
         else:

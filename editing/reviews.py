@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 
 from advocacy import roles
 from background import mail as background_mail
+from branding.site import current
 
 from .models import Review
 
@@ -130,7 +131,7 @@ def notify_editors(*, respect_interval=True, raise_errors=False):
             "total": total,
             "list_url": settings.SITE_URL + reverse("admin:editing_review_changelist"),
             "site_url": settings.SITE_URL,
-            "site_name": settings.SITE_NAME,
+            "site_name": current().name,
         }
         subject = ngettext(
             "%(count)d statement waiting for review",
@@ -139,7 +140,7 @@ def notify_editors(*, respect_interval=True, raise_errors=False):
         ) % {"count": total}
         outgoing = background_mail.queue(
             f"{DIGEST_KEY}{ids[0]}-{ids[-1]}:{now.timestamp():.6f}",
-            subject=f"[{settings.SITE_NAME}] {subject}",
+            subject=f"[{current().name}] {subject}",
             body=render_to_string("editing/email/review_digest.txt", context),
             recipients=recipients,
             about={"reviews": ids},

@@ -8,7 +8,7 @@ from reversion.admin import VersionAdmin
 from editing import revisions
 from statements.admin import GuardedChangeListMixin
 
-from .models import Page
+from .models import MenuItem, Page
 
 
 @admin.register(Page)
@@ -23,14 +23,13 @@ class PageAdmin(GuardedChangeListMixin, VersionAdmin):
         # The body editor gets its label's name for screen readers, as on statements.
         js = ["editing/accessible-names.js"]
 
-    list_display = ("title", "status", "menu", "menu_order", "parent", "view_link")
-    list_filter = ("status", "menu")
-    list_editable = ("menu", "menu_order")
+    list_display = ("title", "status", "parent", "view_link")
+    list_filter = ("status",)
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
     fieldsets = [
         (None, {"fields": ("title", "slug", "body")}),
-        (_("Publishing"), {"fields": ("status", "parent", "menu", "menu_order")}),
+        (_("Publishing"), {"fields": ("status", "parent")}),
     ]
 
     def get_queryset(self, request):
@@ -57,3 +56,54 @@ class PageAdmin(GuardedChangeListMixin, VersionAdmin):
     @admin.display(description=_("on the site"))
     def view_link(self, page):
         return format_html('<a href="{}">{}</a>', page.get_absolute_url(), _("View"))
+
+
+@admin.register(MenuItem)
+class MenuItemAdmin(GuardedChangeListMixin, admin.ModelAdmin):
+    """The menu editor: each menu's items in order, reordered right in the list."""
+
+    list_display = ("title", "menu", "order", "links_to")
+    list_display_links = ("title",)
+    list_editable = ("menu", "order")
+    list_filter = ("menu",)
+    ordering = ("menu", "order", "pk")
+    autocomplete_fields = ("topic", "organization")
+    fieldsets = [
+        (None, {"fields": ("menu", "order", "label")}),
+        (
+            _("Links to (one of these)"),
+            {"fields": ("page", "topic", "organization", "url")},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("page", "topic", "organization")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "page":
+            kwargs["queryset"] = Page.objects.order_by("title")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("title"))
+    def title(self, item):
+        return item.title
+
+    @admin.display(description=_("links to"))
+    def links_to(self, item):
+        kind = {
+            "page": _("Site page"),
+            "topic": _("Topic"),
+            "organization": _("Organization"),
+        }
+        target = item.target
+        if target is None:
+            return format_html('<a href="{}">{}</a>', item.url, item.url)
+        label = kind[target._meta.model_name]
+        if item.page_id and not item.page.is_published:
+            label = _("Site page (draft: not shown yet)")
+        return format_html('{}: <a href="{}">{}</a>', label, item.address, target)

@@ -13,6 +13,4 @@ class PagesConfig(AppConfig):
 
         if not reversion.is_registered(Page):
             # What editors write; body_html and body_images are derived on save.
-            reversion.register(
-                Page, fields=["title", "slug", "parent", "body", "status", "menu", "menu_order"]
-            )
+            reversion.register(Page, fields=["title", "slug", "parent", "body", "status"])

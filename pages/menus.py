@@ -1,4 +1,10 @@
-"""The header and footer menus, kept in the cache between changes to the pages in them."""
+"""The header and footer menus and the social accounts, kept in the cache between changes.
+
+Staff build them from site pages, topics, organizations and addresses
+elsewhere (pages.models.MenuItem, in the admin). Any change to an item, or to
+a page, topic or organization an item links to, calls menus_changed(), which
+also makes every cached page stale (each shows the menus).
+"""
 
 import logging
 
@@ -10,8 +16,8 @@ KEY = "pages:menus"
 
 
 def menus():
-    """{"header": [(title, address)], "footer": […]} of published pages, in menu order."""
-    from .models import Page
+    """{"header": [(title, address)], "footer": […], "social": […]}, in menu order."""
+    from .models import MenuItem
 
     try:
         found = cache.get(KEY)
@@ -21,13 +27,8 @@ def menus():
     if found is not None:
         return found
     found = {}
-    for menu, title, slug in (
-        Page.objects.published()
-        .exclude(menu="")
-        .order_by("menu_order", "title")
-        .values_list("menu", "title", "slug")
-    ):
-        found.setdefault(menu, []).append((title, Page(slug=slug).get_absolute_url()))
+    for item in MenuItem.objects.shown():
+        found.setdefault(item.menu, []).append((item.title, item.address))
     try:
         cache.set(KEY, found, timeout=None)
     except Exception:
@@ -35,7 +36,17 @@ def menus():
     return found
 
 
+def in_a_menu(**target):
+    """Does an item link to this page, topic or organization (e.g. page_id=3)?"""
+    from .models import MenuItem
+
+    return MenuItem.objects.filter(**target).exists()
+
+
 def menus_changed():
-    """Forget the stored menus now and once the change is committed."""
+    """Forget the stored menus now and once the change is committed; refresh every page."""
+    from statements import pages as page_cache
+
     cache.delete(KEY)
     transaction.on_commit(lambda: cache.delete(KEY))
+    page_cache.every_page_changed()

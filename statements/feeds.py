@@ -1,10 +1,11 @@
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
+
+from branding.site import current
 
 from . import languages
 from .models import Statement, Topic
@@ -16,13 +17,13 @@ class LatestStatementsFeed(Feed):
     description_template = "statements/feed_description.html"
 
     def title(self):
-        return settings.SITE_NAME
+        return current().name
 
     def link(self):
         return reverse("statements:home")
 
     def description(self):
-        return settings.SITE_TAGLINE
+        return current().tagline
 
     def items(self):
         return Statement.objects.published().for_listing()[:FEED_SIZE]
@@ -53,7 +54,7 @@ class TopicFeed(LatestStatementsFeed):
         return get_object_or_404(Topic, slug=slug)
 
     def title(self, topic):
-        return f"{topic.name} — {settings.SITE_NAME}"
+        return f"{topic.name} — {current().name}"
 
     def link(self, topic):
         return topic.get_absolute_url()
@@ -78,7 +79,7 @@ class LanguageFeed(LatestStatementsFeed):
         return language
 
     def title(self, language):
-        return f"{language.name} — {settings.SITE_NAME}"
+        return f"{language.name} — {current().name}"
 
     def link(self, language):
         return language.get_absolute_url()

@@ -317,3 +317,8 @@ def note_changed(statement_id):
     invalidate_on_commit(
         {tag for tag in visible_tags([statement_id]) if tag.startswith("statement:")}
     )
+
+
+def every_page_changed():
+    """What every page shows changed (the menus, the site's name, logo or colours)."""
+    invalidate_on_commit({EVERY_PAGE})

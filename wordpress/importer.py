@@ -542,11 +542,10 @@ class Importer:
         page.title = _clip(title, 255) or f"Untitled #{wp_id}"
         if creating:
             page.slug = self._slug(item, notes, model=Page, fallback=f"page-{wp_id}")
-            notes.append("not in a menu yet: choose the header or footer menu in the admin")
+            notes.append("not in a menu yet: add it to the header or footer menu in the admin")
         converted = self.converter.convert(item.get("content") or "", post_id=wp_id)
         notes.extend(converted.notes)
         page.body = converted.html
-        page.menu_order = _int(item.get("menu_order"), 0)
         protected = bool((item.get("post_password") or "").strip())
         page.status = (
             Page.Status.PUBLISHED if status == "publish" and not protected else Page.Status.DRAFT

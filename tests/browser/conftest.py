@@ -21,7 +21,7 @@ from django.utils import timezone
 from advocacy import roles
 from comments.models import Comment
 from comments.moderation import refresh_comment_counts
-from pages.models import Page
+from pages.models import MenuItem, Page
 from statements import demo
 from statements.models import Statement
 from tests import factories
@@ -279,12 +279,12 @@ def demo_site(staff_groups):
         title="About the coalition",
         body="<p>We are tenants, workers and neighbours.</p><h2>How we work</h2><p>Openly.</p>",
         status=Page.Status.PUBLISHED,
-        menu=Page.Menu.HEADER,
     )
-    Page.objects.create(
-        title="Contact", body="<p>Write to us.</p>", status=Page.Status.PUBLISHED,
-        menu=Page.Menu.FOOTER, parent=about,
+    contact = Page.objects.create(
+        title="Contact", body="<p>Write to us.</p>", status=Page.Status.PUBLISHED, parent=about,
     )  # fmt: skip
+    MenuItem.objects.create(menu=MenuItem.Menu.HEADER, page=about)
+    MenuItem.objects.create(menu=MenuItem.Menu.FOOTER, page=contact)
     return SimpleNamespace(
         page_url=about.get_absolute_url(),
         statement=statement,

@@ -24,6 +24,7 @@ APPS = [
     "editing",
     "redirects",
     "pages",
+    "branding",
     "wordpress",
 ]
 HOLE = "\x00"  # where a template expression stood

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from branding import site as branding_site
 from comments.models import Comment
 from comments.moderation import refresh_comment_counts
 from tests import factories
@@ -20,6 +21,14 @@ ADMIN_LIST_BUDGET = 10
 @pytest.fixture(autouse=True)
 def no_page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 0  # measure the cold, uncached page
+
+
+@pytest.fixture(autouse=True)
+def _site_settings_stored(_empty_caches, db):
+    """The site settings are read once after each change, then kept in the cache
+    (branding.site; tests/branding/test_site_settings.py counts that one query):
+    stored here, as on a running site."""
+    branding_site.current()
 
 
 def make_site(n_statements):

@@ -19,8 +19,6 @@ def page_form(page, **changes):
         "body": page.body,
         "status": page.status,
         "parent": "",
-        "menu": page.menu,
-        "menu_order": page.menu_order,
     }
     data.update(changes)
     return data

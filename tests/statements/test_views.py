@@ -682,7 +682,8 @@ def test_favicon_is_served_at_the_address_browsers_ask_for(client):
 
     response = client.get("/favicon.ico")
     assert response.status_code == 200
-    icon = Image.open(BytesIO(b"".join(response.streaming_content)))
+    # Made from the site's logo, or drawn (branding.favicon; tests/branding/test_favicon.py).
+    icon = Image.open(BytesIO(response.content))
     assert icon.format == "ICO"
     assert icon.size[0] >= 32
 
