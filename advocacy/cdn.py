@@ -99,6 +99,13 @@ def queue_purge(tags):
     tasks.purge_cdn.enqueue(list(tags))
 
 
+def queue_invalidation_retry(tags):
+    """PAGE_CACHE_RETRY: an invalidation the cache did not take, made again by the worker."""
+    from background import tasks
+
+    tasks.enqueue(tasks.retry_page_invalidation, list(tags))
+
+
 def purge(tags):
     """The task's work: tell the CDN; an error propagates so that the worker retries."""
     return backend().purge(list(tags))

@@ -14,6 +14,7 @@ def _site_urls(script_prefix):
         "archive": "statements:archive",
         "topics": "statements:topics",
         "organizations": "statements:organizations",
+        "languages": "statements:languages",
         "search": "statements:search",
         "feed_atom": "statements:feed-atom",
         "feed_rss": "statements:feed-rss",

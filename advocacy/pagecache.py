@@ -98,15 +98,29 @@ def invalidate(*tags, downstream=True):
     if not tags:
         return
     try:
-        _cache().set_many({_tag_key(tag): secrets.token_hex(8) for tag in tags}, timeout=None)
+        bump(tags)
     except Exception:
+        # A cache that hangs or restarts with its data (a network blip, a
+        # failover) would keep serving the pages this change made stale:
+        # PAGE_CACHE_RETRY (a task, advocacy.cdn) makes the change once it answers.
         logger.exception("Could not invalidate cached pages %s", sorted(tags))
+        retry = getattr(settings, "PAGE_CACHE_RETRY", None)
+        if retry:
+            try:
+                import_string(retry)(sorted(tags))
+            except Exception:
+                logger.exception("Could not queue the invalidation of %s again", sorted(tags))
     purge = getattr(settings, "PAGE_CACHE_PURGE", None)
     if downstream and purge:
         try:
             import_string(purge)(sorted(tags))
         except Exception:
             logger.exception("Could not forward the invalidation of %s", sorted(tags))
+
+
+def bump(tags):
+    """New versions for these tags; an error (the cache not answering) propagates."""
+    _cache().set_many({_tag_key(tag): secrets.token_hex(8) for tag in tags}, timeout=None)
 
 
 def header_tags(tags):

@@ -248,6 +248,8 @@ PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SCHEDULE = "statements.schedule.page_cache_schedule"
 # Called with the tags of every invalidation, after the commit: a CDN's purge (advocacy.cdn).
 PAGE_CACHE_PURGE = "advocacy.cdn.queue_purge"
+# Called with the tags of an invalidation the cache did not take (it hung or was down).
+PAGE_CACHE_RETRY = "advocacy.cdn.queue_invalidation_retry"
 # The CDN in front of the site, purged by cache tag: "" (none), "fastly" or "cloudflare".
 CDN_PURGE = os.environ.get("CDN_PURGE", "").strip().lower()
 CDN_PURGE_TOKEN = os.environ.get("CDN_PURGE_TOKEN", "")
@@ -333,8 +335,32 @@ def _s3_client_config():
     )
 
 
+# Files staff upload for the site's own use, never published (a WordPress export
+# waiting for the task worker, with its commenters' addresses): a folder outside
+# MEDIA_ROOT, or the bucket's private/ prefix, read only through signed requests.
+PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT") or BASE_DIR / "private")
+
+
+def private_storage(media):
+    if media["BACKEND"].endswith("FileSystemStorage"):
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None},
+        }
+    options = {
+        **media["OPTIONS"],
+        "location": "private",
+        "default_acl": "private",
+        "querystring_auth": True,
+        "object_parameters": {"CacheControl": "no-store"},
+    }
+    options.pop("custom_domain", None)
+    return {"BACKEND": media["BACKEND"], "OPTIONS": options}
+
+
 STORAGES = {
     "default": media_storage(),
+    "private": private_storage(media_storage()),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

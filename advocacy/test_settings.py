@@ -15,6 +15,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="advocacy-test-media-")
+PRIVATE_ROOT = tempfile.mkdtemp(prefix="advocacy-test-private-")
+if STORAGES["private"]["BACKEND"].endswith("FileSystemStorage"):
+    STORAGES["private"] = {**STORAGES["private"], "OPTIONS": {"location": PRIVATE_ROOT}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests read the mail outbox and the renditions right after the post: tasks run at
 # once, in the test's process (the worker's own behaviour has its tests).

@@ -3,7 +3,8 @@
 Work a visitor or an editor need not wait for runs here, in a worker process
 (`manage.py worker`), from a queue kept in the site's own database
 (django-tasks with its database backend): the moderators' and Editors' mail, the smaller
-copies of an uploaded photo, and purges of a CDN's cache. The task functions
+copies of an uploaded photo, purges of a CDN's cache, invalidations of
+cached pages the cache did not take, and WordPress imports started in the admin. The task functions
 only call into the module that owns each rule.
 
 Every task is safe to run twice: a worker killed mid-task (SIGKILL, a crash, a
@@ -69,11 +70,29 @@ def purge_cdn(tags):
     return cdn.purge(tags)
 
 
+@task()
+def retry_page_invalidation(tags):
+    from advocacy import pagecache
+
+    pagecache.bump(tags)  # an error: the cache still does not answer; retried later
+
+
+@task()
+def run_wordpress_import(run_id):
+    from wordpress import runs
+
+    return runs.perform(run_id)
+
+
 POLICIES = {
     send_moderation_digest.module_path: Policy(max_attempts=5),
     send_review_digest.module_path: Policy(max_attempts=5),
     make_image_renditions.module_path: Policy(max_attempts=3),
     purge_cdn.module_path: Policy(max_attempts=6),
+    # Until the cache answers again: 30 s, 1, 2, 4 … minutes, for about three hours.
+    retry_page_invalidation.module_path: Policy(max_attempts=10),
+    # Long: thousands of posts and their photos. A second run adds nothing twice.
+    run_wordpress_import.module_path: Policy(max_attempts=2, timeout=3 * 3600),
 }
 
 

@@ -102,6 +102,12 @@ class CommentForm(forms.ModelForm):
             )
         return cleaned_data
 
+    def ask(self, client=None):
+        """A new form shown with its question from the start (on a page never cached)."""
+        question = new_question(client)
+        self.fields["captcha"].widget.question = question
+        self.initial["form_time"] = spam.form_time_token(question["key"])
+
     def prepare_retry(self, client=None):
         """After any error: a fresh question and timer; what was typed stays."""
         question = new_question(client)

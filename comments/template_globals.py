@@ -5,6 +5,7 @@ from jinja2 import pass_context
 from jinja2.ext import Extension
 
 from advocacy.numbers import whole_number
+from advocacy.security import client_ip
 
 from .forms import CommentForm
 from .models import Comment
@@ -31,6 +32,10 @@ def comment_section(context, statement):
         if reply_to is not None:
             initial["parent"] = reply_to
         form = CommentForm(statement, initial=initial)
+        if reply_to is not None:
+            # A reply link's page is never cached (one per comment): the question
+            # is in it from the start, for browsers that run no script.
+            form.ask(client_ip(request))
     return {
         "thread": thread_steps(
             build_thread(comments), comments_open=is_open, max_depth=settings.COMMENTS_MAX_DEPTH

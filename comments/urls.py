@@ -10,6 +10,7 @@ app_name = "comments"
 urlpatterns = [
     path("question/", views.QuestionView.as_view(), name="question"),
     path("moderate/<str:token>/", views.ModerateFromMailView.as_view(), name="moderate"),
+    path("statements/<slug:slug>/respond/", views.RespondPageView.as_view(), name="respond"),
     path(
         "statements/<slug:slug>/post/",
         keeps_typed_text(

@@ -7,17 +7,19 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.csrf import csrf_failure as default_csrf_failure
 from django.views.decorators.cache import never_cache
-from django.views.generic import TemplateView
+from django.views.generic import DetailView, TemplateView
 from django.views.generic.detail import SingleObjectMixin, SingleObjectTemplateResponseMixin
 
+from advocacy.numbers import whole_number
 from advocacy.security import client_ip
 from statements.models import Statement
-from statements.views import StatementPageMixin
+from statements.views import InStatementLanguageMixin, StatementPageMixin
 
 from . import mail_links, spam
 from .captcha import new_question
 from .forms import CommentForm
 from .models import Comment
+from .policy import comments_open
 from .posting import Result, post_comment
 from .session import own_comment_ids, remember_own_comment
 
@@ -43,6 +45,34 @@ class QuestionView(View):
                 "csrf_token": get_token(request),
             }
         )
+
+
+@method_decorator(never_cache, name="dispatch")
+class RespondPageView(InStatementLanguageMixin, DetailView):
+    """The comment form on a page of its own, with its question: for visitors without JavaScript.
+
+    The statement page is shared by the cache, so its form has no question
+    until a script fetches one; this page is never cached and has both the
+    question and the visitor's CSRF token from the start.
+    """
+
+    template_name = "comments/respond_page.html"
+    context_object_name = "statement"
+
+    def get_queryset(self):
+        return Statement.objects.published().for_detail()
+
+    def get_context_data(self, **kwargs):
+        statement = self.object
+        initial = {}
+        reply_to = whole_number(self.request.GET.get("replytocom"))
+        if reply_to is not None:
+            initial["parent"] = reply_to
+        is_open = comments_open(statement)
+        form = CommentForm(statement, initial=initial)
+        if is_open:
+            form.ask(client_ip(self.request))
+        return super().get_context_data(form=form, is_open=is_open, page_cacheable=False, **kwargs)
 
 
 @method_decorator(never_cache, name="dispatch")

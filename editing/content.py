@@ -28,6 +28,9 @@ FIELDS = [
     "featured_image",
     "source_name",
     "source_url",
+    "language",
+    "translation_of",
+    "do_not_email",
 ]
 MANY_TO_MANY = {"organizations": Organization, "topics": Topic}
 NOTE_FIELDS = ["text", "editor", "placement", "position"]
@@ -70,6 +73,9 @@ def apply(statement, data):
             continue
         if name == "featured_image" and value and not Image.objects.filter(pk=value).exists():
             missing.append("featured_image")
+            value = None
+        if name == "translation_of" and value and not Statement.objects.filter(pk=value).exists():
+            missing.append("translation_of")
             value = None
         setattr(statement, attname, value)
     statement.save()

@@ -273,7 +273,7 @@ class StatementAdmin(
     # The filtered count is enough; the total would be a second COUNT(*).
     show_full_result_count = False
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["organizations", "topics", "featured_image"]
+    autocomplete_fields = ["organizations", "topics", "featured_image", "translation_of"]
     staff_user_fields = ["author"]
     inlines = [EditorNoteInline]
     fieldsets = [
@@ -283,8 +283,17 @@ class StatementAdmin(
         ),
         (
             "Publishing",
-            {"fields": [("status", "publish_at"), "author", "topics", "comments_open"]},
+            {
+                "fields": [
+                    ("status", "publish_at"),
+                    "author",
+                    "topics",
+                    "comments_open",
+                    "do_not_email",
+                ]
+            },
         ),
+        ("Language", {"fields": ["language", "translation_of"]}),
         ("Featured image", {"fields": ["featured_image"]}),
         (
             "Repost",

@@ -29,7 +29,7 @@ touches are statements.pages' business, and the receivers call both.
 
 from django.db import connections
 
-from . import labels
+from . import labels, languages, translations
 from .models import Statement, search_vector, unique_slug
 from .rendering import body_as_text, render_body
 from .sanitize import sanitize_html
@@ -44,6 +44,7 @@ def statement_saving(statement, update_fields=None):
         statement.slug = unique_slug(
             Statement, statement.title, exclude_pk=statement.pk, fallback="statement"
         )
+    translations.flatten(statement)
     # Also sanitized here: the demo loader, shell and data imports bypass the form.
     statement.body = sanitize_html(statement.body)
     statement.body_html, images = render_body(statement.body)
@@ -56,6 +57,7 @@ def statement_saving(statement, update_fields=None):
 def statement_saved(statement, images):
     """After the row is written: what needs its primary key."""
     statement.body_images.set(images)
+    languages.noticed(statement.language)
     refresh_search_vectors([statement.pk], using=statement._state.db or "default")
 
 

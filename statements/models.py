@@ -6,7 +6,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.validators import FileExtensionValidator
 from django.db import connections, models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -15,7 +15,7 @@ from django_prose_editor.fields import ProseEditorField
 from advocacy.db import length_limits
 from advocacy.prepared import Param, PreparedQuery
 
-from . import images
+from . import images, languages, translations
 from .images import validate_image_file
 from .sanitize import sanitize_html
 
@@ -235,16 +235,29 @@ class Image(models.Model):
         return self.rendition_url(480)
 
 
-# PostgreSQL full-text search: a fixed configuration, so the stored vectors
+# PostgreSQL full-text search: each statement is indexed with its language's
+# configuration (statements.languages), named in the SQL, so the stored vectors
 # and the queries always agree whatever the server's default.
-SEARCH_CONFIG = "english"
+
+
+def _search_config_of_row():
+    configs = sorted({languages.search_config(code) for code, _ in languages.choices()})
+    return Case(
+        *(
+            When(language__in=languages.codes_for_config(config), then=Value(config))
+            for config in configs
+            if config != languages.FALLBACK_SEARCH_CONFIG
+        ),
+        default=Value(languages.FALLBACK_SEARCH_CONFIG),
+    )
 
 
 def search_vector():
+    config = _search_config_of_row()
     return (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("summary", weight="B", config=config)
+        + SearchVector("body_text", weight="C", config=config)
     )
 
 
@@ -320,16 +333,45 @@ class StatementQuerySet(models.QuerySet):
             next_title=Subquery(later.values("title")[:1]),
         )
 
-    def search(self, query):
+    def in_language(self, code):
+        return self.filter(language=code)
+
+    def count_by_language(self):
+        """[(language, number of statements)], the most used first."""
+        return list(
+            self.order_by()
+            .values("language")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "language")
+            .values_list("language", "n")
+        )
+
+    def search(self, query, *, language=None):
+        """Statements matching `query`, in `language` only if given.
+
+        On PostgreSQL the query is read as each language reads it: stemmed by
+        the configuration its statements are indexed with, one condition per
+        configuration in use (each one uses the search index).
+        """
         query = query.strip()
         if not query:
             return self.none()
+        if language:
+            self = self.in_language(language)
         if connections[self.db].vendor == "postgresql":
-            search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+            codes = [language] if language else languages.in_use(using=self.db)
+            configs = sorted({languages.search_config(code) for code in codes})
+            condition = Q(pk__in=[])
+            for config in configs:
+                search_query = SearchQuery(query, search_type="websearch", config=config)
+                condition |= Q(
+                    language__in=[c for c in codes if languages.search_config(c) == config],
+                    search_vector=search_query,
+                )
             # Newest first, as on SQLite: ranking every match would cost time in
             # proportion to how common the words are; the date order lets the
             # database stop after one page of matches.
-            return self.filter(search_vector=search_query)
+            return self.filter(condition)
         terms = query.split()[:10]
         condition = Q()
         for term in terms:
@@ -417,6 +459,25 @@ class Statement(models.Model):
     comments_open = models.BooleanField(
         default=True, help_text="Untick to close comments on this statement."
     )
+    language = models.CharField(
+        max_length=15,
+        choices=languages.choices,
+        default=languages.default,
+        help_text="The language the statement is written in.",
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text="The statement this one translates: each page links to the other languages.",
+    )
+    do_not_email = models.BooleanField(
+        "do not email subscribers",
+        default=False,
+        help_text="Tick before publishing to leave this statement out of subscribers' mail.",
+    )
     # Approved comments, kept up to date by comments.moderation so lists never count rows.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -428,10 +489,20 @@ class Statement(models.Model):
         ordering = ["-publish_at", "-pk"]
         get_latest_by = "publish_at"
         indexes = [
-            models.Index(fields=["status", "-publish_at", "-id"], name="statement_listing_idx")
+            models.Index(fields=["status", "-publish_at", "-id"], name="statement_listing_idx"),
+            # The archive files statements by their own date (the byline's).
+            models.Index(
+                fields=["status", "-statement_date", "-id"], name="statement_archive_idx"
+            ),
         ]
         constraints = length_limits(
-            "statement", title=255, slug=200, summary=500, source_name=200, source_url=500
+            "statement",
+            title=255,
+            slug=200,
+            summary=500,
+            source_name=200,
+            source_url=500,
+            language=15,
         )
 
     def __str__(self):
@@ -449,6 +520,14 @@ class Statement(models.Model):
 
     def get_absolute_url(self):
         return reverse("statements:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        translations.validate(self)
+
+    @property
+    def direction(self):
+        return languages.direction(self.language)
 
     @property
     def is_published(self):
@@ -512,7 +591,15 @@ class Statement(models.Model):
             )
         ]
         previous, next_ = self.neighbours() if self.is_published else (None, None)
+        versions = [
+            _Version(language, slug, title, pk == translations.root_id(self))
+            for pk, language, slug, title in translations.published_versions(
+                self, using=self._state.db
+            )
+        ]
         return {
+            "versions": versions,
+            "other_languages": [v for v in versions if v.slug != self.slug],
             "organizations": self.byline_organizations,
             "topics": self.topic_labels,
             "notes_above": [n for n in notes if n.placement == EditorNote.Placement.ABOVE],
@@ -533,6 +620,19 @@ class _Label:
 
     def get_absolute_url(self):
         return reverse(self.url_name, kwargs={"slug": self.slug})
+
+
+class _Version:
+    """A published language version of a statement, as its page links it."""
+
+    def __init__(self, language, slug, title, is_original):
+        self.language, self.slug, self.title = language, slug, title
+        self.is_original = is_original
+        self.name = languages.display_name(language)
+        self.direction = languages.direction(language)
+
+    def get_absolute_url(self):
+        return reverse("statements:detail", kwargs={"slug": self.slug})
 
 
 class _Neighbour:

@@ -6,7 +6,8 @@ touches (statements_changed and the other *_changed functions: the model
 receivers in statements.signals and comments.moderation call them).
 
 A published statement shows on its own page, its neighbours' previous/next
-links, the home page, its topics' and organizations' pages (and topic feeds),
+links, its translations' pages (their "Also in"), the home page, its topics'
+and organizations' pages (and topic feeds), its language's list and feeds,
 its year and month archives, the archive index, the topic and organization
 indexes (their counts), the feeds and the sitemap.
 Those pages' tags are bumped, after the transaction commits, when the
@@ -24,11 +25,14 @@ from django.db import transaction
 
 from advocacy.pagecache import EVERY_PAGE, invalidate
 
+from . import translations
 from .models import Organization, Statement, Topic
 
 HOME, FEED, SITEMAP, ARCHIVE = "home", "feed", "sitemap", "archive"
 # The index pages of topics and of organizations (names and counts of published statements).
 LABELS = "labels"
+# The list of languages statements are written in (with counts) and each language's list.
+LANGUAGES = "languages"
 
 
 def statement_tag(slug):
@@ -89,6 +93,15 @@ def tags_for_label_index():
     return [LABELS]
 
 
+def tags_for_languages(code=None):
+    """The index of languages, or one language's list and feeds (`code`).
+
+    One tag for all of them: few sites write in many languages, and every
+    publication changes the index's counts anyway.
+    """
+    return [LANGUAGES]
+
+
 def tags_for_year(year):
     return [year_tag(year)]
 
@@ -108,8 +121,9 @@ def tags_for_sitemap():
 # -- which pages a change touches ----------------------------------------------------
 
 
-def _date_tags(publish_at):
-    return {year_tag(publish_at.year), month_tag(publish_at.year, publish_at.month)}
+def _date_tags(statement_date):
+    """The archive pages a statement is filed in: by its own date (statements.views)."""
+    return {year_tag(statement_date.year), month_tag(statement_date.year, statement_date.month)}
 
 
 def visible_tags(statement_ids, *, listing_only=False):
@@ -122,18 +136,20 @@ def visible_tags(statement_ids, *, listing_only=False):
         Statement.objects.published()
         .filter(pk__in=statement_ids)
         .with_neighbours()
-        .values_list("pk", "slug", "publish_at", "previous_slug", "next_slug")
+        .values_list("pk", "slug", "statement_date", "previous_slug", "next_slug")
     )
     if not rows:
         return set()
     tags = {HOME}
-    for _, slug, publish_at, previous_slug, next_slug in rows:
-        tags |= {statement_tag(slug), *_date_tags(publish_at)}
+    for _, slug, statement_date, previous_slug, next_slug in rows:
+        tags |= {statement_tag(slug), *_date_tags(statement_date)}
         if not listing_only:
             tags |= {statement_tag(previous_slug), statement_tag(next_slug)}
-    if not listing_only:
-        tags |= {FEED, SITEMAP, ARCHIVE, LABELS}
     ids = [row[0] for row in rows]
+    if not listing_only:
+        tags |= {FEED, SITEMAP, ARCHIVE, LABELS, LANGUAGES}
+        # Each language version's page links the others ("Also in", hreflang).
+        tags |= {statement_tag(slug) for slug in translations.group_slugs(ids)}
     tags |= {
         topic_tag(slug)
         for slug in Topic.objects.filter(statements__in=ids).values_list("slug", flat=True)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.views.generic import (
@@ -14,7 +15,7 @@ from django.views.generic import (
 
 from advocacy.pagecache import CachedPageMixin, is_cacheable_request
 
-from . import pages
+from . import languages, pages
 from .models import Organization, Statement, Topic
 
 SEARCH_MAX_LENGTH = 200
@@ -87,7 +88,22 @@ class HomeView(CachedPageMixin, PublicStatementsMixin, ListView):
         return pages.tags_for_home()
 
 
-class StatementPageMixin:
+class InStatementLanguageMixin:
+    """A page about one statement (self.object) speaks its language where the interface has it.
+
+    An Arabic statement gets an Arabic, right-to-left page on an English site;
+    a language the interface lacks gets the site's, with the statement's own
+    lang and dir on its text.
+    """
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        with translation.override(languages.interface_language(self.object.language)):
+            response.render()
+        return response
+
+
+class StatementPageMixin(InStatementLanguageMixin):
     """What the statement page shows around the statement, and its preview headers.
 
     Used to show the page (StatementDetailView) and to show it again around a
@@ -108,9 +124,23 @@ class StatementPageMixin:
                 statement.featured_image.display_url
             )
         context.update(statement.page_relations())
+        context["alternates"] = self.language_alternates(statement, context["versions"])
         # A page the cache may share carries no CSRF token (it would be one visitor's).
         context["page_cacheable"] = is_cacheable_request(self.request)
         return context
+
+    def language_alternates(self, statement, versions):
+        """[(hreflang, absolute address)] of every published language version, and x-default.
+
+        The original is the x-default: the version for readers whose language
+        is none of them.
+        """
+        if not any(v.slug != statement.slug for v in versions):
+            return []
+        absolute = self.request.build_absolute_uri
+        alternates = [(v.language, absolute(v.get_absolute_url())) for v in versions]
+        original = next((v for v in versions if v.is_original), versions[0])
+        return [*alternates, ("x-default", absolute(original.get_absolute_url()))]
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
@@ -179,7 +209,55 @@ class LabelIndexView(CachedPageMixin, ListView):
         return super().get_context_data(kind=self.model._meta.model_name, **kwargs)
 
 
-class ArchiveIndex(CachedPageMixin, PublicStatementsMixin, ArchiveIndexView):
+class LanguageIndexView(CachedPageMixin, ListView):
+    """/languages/: the languages statements are written in, with their numbers."""
+
+    template_name = "statements/language_index.html"
+
+    def get_cache_tags(self):
+        return pages.tags_for_languages()
+
+    def get_queryset(self):
+        return [
+            languages.Listed(code, count)
+            for code, count in Statement.objects.published().count_by_language()
+        ]
+
+
+class LanguageView(CachedPageMixin, PublicStatementsMixin, ListView):
+    """/languages/<code>/: the statements written in one language."""
+
+    template_name = "statements/language_detail.html"
+
+    def get_cache_tags(self):
+        return pages.tags_for_languages()
+
+    def get_queryset(self):
+        self.language = languages.Listed(self.kwargs["code"])
+        if not self.language.is_known:
+            raise Http404("No such language.")
+        return super().get_queryset().in_language(self.language.code)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(language=self.language, **kwargs)
+
+
+class StatementDateMixin:
+    """The archive files a statement under its own date, the one its byline shows.
+
+    Not under its publication: a 2022 statement reposted today belongs to 2022.
+    """
+
+    date_field = "statement_date"
+    # A statement's date may be later than "today" in the server's time zone.
+    allow_future = True
+    ordering = ["-statement_date", "-publish_at", "-pk"]
+
+    def get_queryset(self):
+        return super().get_queryset().order_by(*self.ordering)
+
+
+class ArchiveIndex(CachedPageMixin, StatementDateMixin, PublicStatementsMixin, ArchiveIndexView):
     date_list_period = "month"
 
     def get_cache_tags(self):
@@ -229,7 +307,9 @@ class LeanArchiveMixin:
             self._finding_neighbour = False
 
 
-class YearArchive(CachedPageMixin, LeanArchiveMixin, PublicStatementsMixin, YearArchiveView):
+class YearArchive(
+    CachedPageMixin, StatementDateMixin, LeanArchiveMixin, PublicStatementsMixin, YearArchiveView
+):
     make_object_list = True
 
     def get_cache_tags(self):
@@ -242,7 +322,9 @@ class YearArchive(CachedPageMixin, LeanArchiveMixin, PublicStatementsMixin, Year
         return year
 
 
-class MonthArchive(CachedPageMixin, LeanArchiveMixin, PublicStatementsMixin, MonthArchiveView):
+class MonthArchive(
+    CachedPageMixin, StatementDateMixin, LeanArchiveMixin, PublicStatementsMixin, MonthArchiveView
+):
     month_format = "%m"
 
     def get_cache_tags(self):
@@ -262,8 +344,24 @@ class SearchView(PublicStatementsMixin, ListView):
     def get_query(self):
         return self.request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
 
+    def get_language(self):
+        """The language asked for, if statements are written in it; otherwise every language."""
+        code = self.request.GET.get("language", "")
+        return code if code in self.languages_in_use else ""
+
+    @cached_property
+    def languages_in_use(self):
+        return languages.in_use()
+
     def get_queryset(self):
-        return super().get_queryset().search(self.get_query())
+        return super().get_queryset().search(self.get_query(), language=self.get_language())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.get_query(), **kwargs)
+        return super().get_context_data(
+            query=self.get_query(),
+            language=self.get_language(),
+            language_choices=[languages.Listed(code) for code in self.languages_in_use]
+            if len(self.languages_in_use) > 1
+            else [],
+            **kwargs,
+        )

@@ -6,7 +6,7 @@ own; nothing is copied from the reference page.
 """
 
 import itertools
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 from django.contrib.auth import get_user_model
@@ -144,11 +144,13 @@ def make_statement(
     title = title or f"Solidarity statement number {n}"
     fields.setdefault("summary", f"A short summary of statement {n}.")
     fields.setdefault("body", f"<p>The body of statement {n}.</p>")
-    fields.setdefault("statement_date", date(2022, 1, 12))
+    publish_at = publish_at or timezone.now() - timedelta(hours=1)
+    # As the admin's default: issued the day it is published (the archive files it by this date).
+    fields.setdefault("statement_date", timezone.localdate(publish_at))
     statement = Statement.objects.create(
         title=title,
         status=status,
-        publish_at=publish_at or timezone.now() - timedelta(hours=1),
+        publish_at=publish_at,
         **fields,
     )
     if organizations is None:

@@ -1,6 +1,10 @@
+import uuid
+
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from advocacy.db import length_limits
 
@@ -44,3 +48,44 @@ class ImportedObject(models.Model):
 
     def __str__(self):
         return f"{self.source} {self.kind} {self.wp_id}"
+
+
+class ImportRun(models.Model):
+    """An export uploaded in the admin, imported by the task worker (wordpress.runs)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The export's name in the private storage (STORAGES["private"]) until the run ends.
+    stored_export = models.CharField(max_length=100, blank=True, editable=False)
+    export_name = models.CharField(max_length=255, blank=True)
+    organization = models.CharField(max_length=200, blank=True)
+    fetch_media = models.BooleanField(default=False)
+    dry_run = models.BooleanField(default=False)
+    state = models.CharField(max_length=8, choices=State, default=State.QUEUED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    report_text = models.TextField(blank=True)
+    fatal = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("WordPress import")
+        constraints = length_limits(
+            "importrun", export_name=255, organization=200, stored_export=100
+        )
+
+    def __str__(self):
+        return self.export_name or str(self.pk)
+
+    @property
+    def is_finished(self):
+        return self.state in {self.State.DONE, self.State.FAILED}

@@ -105,6 +105,9 @@ class DemoStatement:
     source_name: str = ""
     source_url: str = ""
     editor_note: str = ""
+    language: str = "en"
+    # The slug of the statement this one translates (listed before it).
+    translation_of: str = ""
 
 
 STATEMENTS = [
@@ -429,6 +432,75 @@ conditioning, use no energy and make the whole street a little cooler.</p>
 <p>Parents, teachers and pupils know which rooms become unbearable. We invite them to
 tell us, so that the first list of schools reflects real experience, not just a
 spreadsheet.</p>
+""",
+    ),
+    DemoStatement(
+        slug="techos-frescos-para-cada-escuela",
+        title="Techos frescos para cada escuela antes de 2030",
+        organizations=("green-commons-network", "riverside-tenants-alliance"),
+        topics=("climate",),
+        days_ago=123,
+        language="es",
+        translation_of="cool-roofs-for-every-school",
+        summary=(
+            "En junio pasado, las aulas de los pisos altos superaron los 32 °C antes del "
+            "almuerzo. Techos reflectantes y ajardinados, árboles de sombra y fuentes de agua "
+            "mantendrían a los niños más frescos sin gastar energía."
+        ),
+        body="""
+<p>En junio pasado, las aulas de los pisos altos de once escuelas de Riverside
+superaron los 32 °C antes del almuerzo. El profesorado improvisó con toallas mojadas
+y ventiladores prestados; algunas escuelas mandaron a los niños a casa antes de hora.
+Este calor ya no es excepcional, y quienes más lo sufren son los niños cuyas casas
+también son calurosas.</p>
+<p>Para muchos de estos edificios hay una respuesta sencilla y probada: techos que
+reflejan la luz del sol o que llevan plantas en lugar de absorber el calor. Cuestan
+menos que el aire acondicionado, no consumen energía y refrescan un poco toda la
+calle.</p>
+<h2>Un plan para los próximos cinco años</h2>
+<ul>
+<li>Revisar este año el techo de cada escuela y publicar los resultados.</li>
+<li>Reformar primero los edificios más calurosos, empezando antes del próximo
+verano.</li>
+<li>Plantar árboles de sombra e instalar fuentes de agua potable en cada patio.</li>
+<li>Abrir los huertos escolares y las aulas frescas al vecindario durante las olas de
+calor.</li>
+</ul>
+<p>Las familias, el profesorado y el alumnado saben qué aulas se vuelven
+insoportables. Les invitamos a contárnoslo, para que la primera lista de escuelas
+refleje la experiencia real y no solo una hoja de cálculo.</p>
+""",
+    ),
+    DemoStatement(
+        slug="asatih-barida-li-kull-madrasa",
+        title="أسطح باردة لكل مدرسة بحلول عام 2030",
+        organizations=("green-commons-network", "riverside-tenants-alliance"),
+        topics=("climate",),
+        days_ago=122,
+        language="ar",
+        translation_of="cool-roofs-for-every-school",
+        summary=(
+            "في حزيران الماضي تجاوزت الحرارة في صفوف الطوابق العليا 32 درجة مئوية قبل الظهر. "
+            "الأسطح العاكسة والمزروعة وأشجار الظل ونوافير الماء تُبقي الأطفال في برودة "
+            "دون استهلاك أي طاقة."
+        ),
+        body="""
+<p>في حزيران الماضي، تجاوزت درجة الحرارة في صفوف الطوابق العليا في إحدى عشرة مدرسة
+في ريفرسايد 32 درجة مئوية قبل موعد الغداء. لجأ المعلمون إلى المناشف المبللة
+والمراوح المستعارة، وأرسلت بعض المدارس الأطفال إلى بيوتهم مبكرًا. لم يعد مثل هذا
+الحر نادرًا، وأكثر من يعاني منه هم الأطفال الذين تكون بيوتهم حارة أيضًا.</p>
+<p>لكثير من هذه المباني جواب بسيط ومُجرَّب: أسطح تعكس أشعة الشمس أو تحمل النباتات
+بدلًا من أن تمتص الحرارة. كلفتها أقل من التكييف، ولا تستهلك طاقة، وتجعل الشارع كله
+أبرد قليلًا.</p>
+<h2>خطة للسنوات الخمس المقبلة</h2>
+<ul>
+<li>مسح سطح كل مدرسة هذا العام ونشر النتائج.</li>
+<li>تجديد أشد المباني حرارة أولًا، بدءًا من قبل الصيف المقبل.</li>
+<li>زراعة أشجار الظل وتركيب نوافير مياه الشرب في كل ساحة لعب.</li>
+<li>فتح حدائق المدارس وصفوفها الباردة للجيران خلال موجات الحر.</li>
+</ul>
+<p>يعرف الأهالي والمعلمون والتلاميذ أي الغرف تصبح لا تُطاق. ندعوهم إلى إخبارنا، كي
+تعكس القائمة الأولى للمدارس تجربة حقيقية لا مجرد جدول بيانات.</p>
 """,
     ),
     DemoStatement(

@@ -142,6 +142,10 @@ def _create_statement(spec, organizations, topics, editor, now, saved_files, res
         featured_image=featured,
         source_name=spec.source_name,
         source_url=spec.source_url,
+        language=spec.language,
+        translation_of=(
+            Statement.objects.get(slug=spec.translation_of) if spec.translation_of else None
+        ),
     )
     statement.organizations.set([organizations[slug] for slug in spec.organizations])
     statement.topics.set([topics[slug] for slug in spec.topics])

@@ -291,5 +291,5 @@ def demo_site(staff_groups):
         url=statement.get_absolute_url(),
         topic=topic,
         organization=organization,
-        month=f"/archive/{timezone.localtime(statement.publish_at):%Y/%m}/",
+        month=f"/archive/{statement.statement_date:%Y/%m}/",
     )

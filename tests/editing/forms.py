@@ -21,6 +21,9 @@ def statement_form_data(statement, **changes):
         "publish_at_1": publish_at.strftime("%H:%M:%S"),
         # Fields with a callable default carry their initial value, to tell a change.
         "initial-statement_date": statement.statement_date.isoformat(),
+        "language": statement.language,
+        "initial-language": statement.language,
+        "translation_of": statement.translation_of_id or "",
         "initial-publish_at_0": publish_at.strftime("%Y-%m-%d"),
         "initial-publish_at_1": publish_at.strftime("%H:%M:%S"),
         "author": statement.author_id or "",
@@ -35,6 +38,8 @@ def statement_form_data(statement, **changes):
     }
     if statement.comments_open:
         data["comments_open"] = "on"
+    if statement.do_not_email:
+        data["do_not_email"] = "on"
     for i, note in enumerate(notes):
         data.update(
             {

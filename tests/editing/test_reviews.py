@@ -42,6 +42,7 @@ def new_statement_data(**changes):
         "slug": "safe-streets-around-every-school",
         "organizations": [organization.pk],
         "statement_date": "2024-05-01",
+        "language": "en",
         "summary": "Crossings now.",
         "body": "<p>Parents have asked for crossings since 2019.</p>",
         "status": "published",  # refused: contributors never publish

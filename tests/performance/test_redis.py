@@ -230,3 +230,47 @@ def test_a_hung_redis_costs_a_page_one_timeout_at_most(redis_cache, statement, m
             assert len(timeouts) <= 1, (url, timeouts)
     finally:
         resume(redis_cache)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_invalidation_lost_while_redis_was_unreachable_is_made_by_the_worker_later(
+    redis_cache, settings
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from background.worker import Worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    statement = factories.make_published("Stop the evictions", days_ago=2)
+    url = statement.get_absolute_url()
+    Client().get(url)
+    assert served_without_queries(url)[0]  # in Redis now
+    # A network partition: this server cannot reach Redis, which keeps its data.
+    caches["default"].close()
+    unreachable = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    with override_settings(CACHES=unreachable):
+        statement.title = "Changed while Redis was unreachable"
+        statement.save()  # its invalidation cannot be written
+        caches["default"].close()
+    # Reachable again: the old copy would be served until it expires…
+    hit, response = served_without_queries(url)
+    assert hit and "Changed while Redis was unreachable" not in response.content.decode()
+    # …but the invalidation waits in the task queue, and the worker makes it.
+    queued = DBTaskResult.objects.filter(task_path__endswith="retry_page_invalidation")
+    assert any(f"statement:{statement.slug}" in row.args_kwargs["args"][0] for row in queued)
+    worker = Worker(
+        queue_names=["default"], interval=0, batch=True, backend_name="default",
+        startup_delay=False, max_tasks=None, worker_id="test-worker", excluded_queue_names=[],
+    )  # fmt: skip
+    worker.reap_in_background = False
+    worker.run()
+    assert {row.status for row in queued.all()} == {"SUCCESSFUL"}
+    hit, response = served_without_queries(url)
+    assert not hit
+    assert "Changed while Redis was unreachable" in response.content.decode()

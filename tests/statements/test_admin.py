@@ -362,6 +362,7 @@ def test_editor_builds_a_reference_shaped_statement_in_the_admin(client):
             "slug": "canada-hands-off-the-harbour-strikers",
             "organizations": [org.pk for org in organizations],
             "statement_date": "2022-01-12",
+            "language": "en",
             "summary": "Two organizations stand with the strikers at the harbour.",
             "body": body,
             "status": "published",

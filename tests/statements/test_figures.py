@@ -38,6 +38,7 @@ def post_body(client, statement, body):
             "slug": statement.slug,
             "organizations": [org.pk for org in statement.organizations.all()],
             "statement_date": statement.statement_date.isoformat(),
+            "language": "en",
             "summary": statement.summary,
             "body": body,
             "status": statement.status,

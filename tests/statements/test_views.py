@@ -298,7 +298,10 @@ def test_meta_without_featured_image(client):
 
 def test_statement_page_without_optional_parts(client):
     statement = factories.make_statement(
-        "A bare statement", organizations=[factories.make_organization("Solo Group")], body=""
+        "A bare statement",
+        organizations=[factories.make_organization("Solo Group")],
+        body="",
+        statement_date=date(2022, 1, 12),
     )
     response = client.get(statement.get_absolute_url())
     text = main_text(response.content)
