@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 from django_tasks_db.management.commands.db_worker import run_with_reloader
 
@@ -5,7 +6,7 @@ from background.worker import Worker
 
 
 class Command(DatabaseWorkerCommand):
-    help = (
+    help = gettext_lazy(
         "Run background tasks (mails, image copies, CDN purges) from the database queue, with "
         "time limits, retries and recovery of tasks a killed worker left running. Run one or "
         "more beside the web server; stop with SIGTERM (the running task finishes first)."
