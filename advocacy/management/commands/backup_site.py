@@ -12,7 +12,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from advocacy import media_files
 
@@ -37,13 +36,15 @@ def sqlite_backup(source, destination):
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Write one .tar.gz holding the database (an SQLite copy or a pg_dump) and every "
-        "uploaded image. Restore it with restore_site."
-    )
+    @property
+    def help(self):
+        return _(
+            "Write one .tar.gz holding the database (an SQLite copy or a pg_dump) and every "
+            "uploaded image. Restore it with restore_site."
+        )
 
     def add_arguments(self, parser):
-        parser.add_argument("directory", help=gettext_lazy("Where to write the archive."))
+        parser.add_argument("directory", help=_("Where to write the archive."))
 
     def handle(self, *args, directory, **options):
         target_dir = Path(directory)

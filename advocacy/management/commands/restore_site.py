@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from advocacy import media_files
 
@@ -39,16 +38,16 @@ def dumped_tables(dump, env):
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Replace the database and the uploaded images with those of an archive made by "
-        "backup_site. Stop the site first."
-    )
+    @property
+    def help(self):
+        return _(
+            "Replace the database and the uploaded images with those of an archive made by "
+            "backup_site. Stop the site first."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument("archive")
-        parser.add_argument(
-            "--yes", action="store_true", help=gettext_lazy("Do not ask for confirmation.")
-        )
+        parser.add_argument("--yes", action="store_true", help=_("Do not ask for confirmation."))
 
     def handle(self, *args, archive, yes, **options):
         if not Path(archive).is_file():

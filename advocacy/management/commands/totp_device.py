@@ -1,21 +1,20 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Give a staff member an authenticator-app device for two-factor login "
-        "(STAFF_TWO_FACTOR) and print what to enter in the app. --reset replaces it."
-    )
+    @property
+    def help(self):
+        return _(
+            "Give a staff member an authenticator-app device for two-factor login "
+            "(STAFF_TWO_FACTOR) and print what to enter in the app. --reset replaces it."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument(
-            "--reset", action="store_true", help=gettext_lazy("Replace an existing device.")
-        )
+        parser.add_argument("--reset", action="store_true", help=_("Replace an existing device."))
 
     def handle(self, *args, username, reset, **options):
         try:

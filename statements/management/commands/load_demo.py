@@ -1,7 +1,7 @@
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from statements import demo
 from statements.models import Statement
@@ -20,19 +20,19 @@ def _counts(result):
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Load invented demo organizations, topics, statements and staff accounts. "
-        "Runs once: a site that already has statements is left alone, unless --restore "
-        "is given, which adds back whatever demo item is missing."
-    )
+    @property
+    def help(self):
+        return _(
+            "Load invented demo organizations, topics, statements and staff accounts. "
+            "Runs once: a site that already has statements is left alone, unless --restore "
+            "is given, which adds back whatever demo item is missing."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--restore",
             action="store_true",
-            help=gettext_lazy(
-                "Add back demo items that are missing, even if the site has statements."
-            ),
+            help=_("Add back demo items that are missing, even if the site has statements."),
         )
 
     def handle(self, *args, restore=False, **options):

@@ -67,67 +67,59 @@ class TerminalProgress(Progress):
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Import a WordPress export (WXR): posts, pages, media, comments and old addresses."
-    )
+    @property
+    def help(self):
+        return _(
+            "Import a WordPress export (WXR): posts, pages, media, comments and old addresses."
+        )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "export", help=gettext_lazy("The file from WordPress's Tools → Export.")
-        )
+        parser.add_argument("export", help=_("The file from WordPress's Tools → Export."))
         parser.add_argument(
             "--media-dir",
             action="append",
             default=[],
             metavar="PATH",
-            help=gettext_lazy(
-                "A copy of the old site's wp-content/uploads, looked in first (repeatable)."
-            ),
+            help=_("A copy of the old site's wp-content/uploads, looked in first (repeatable)."),
         )
         parser.add_argument(
             "--fetch-media",
             action="store_true",
-            help=gettext_lazy("Download from the old site what is not in --media-dir."),
+            help=_("Download from the old site what is not in --media-dir."),
         )
         parser.add_argument(
             "--fetch-timeout",
             type=float,
             default=20,
-            help=gettext_lazy("Seconds per download (default 20)."),
+            help=_("Seconds per download (default 20)."),
         )
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help=gettext_lazy("Do everything and report, but keep nothing."),
+            help=_("Do everything and report, but keep nothing."),
         )
         parser.add_argument(
             "--organization",
             default="",
             metavar="NAME",
-            help=gettext_lazy(
-                "Byline of statements whose author is not mapped (default: the site's title)."
-            ),
+            help=_("Byline of statements whose author is not mapped (default: the site's title)."),
         )
         parser.add_argument(
             "--author",
             action="append",
             default=[],
             metavar="LOGIN=user:USERNAME|organization:NAME",
-            help=gettext_lazy(
-                "Map a WordPress author to a staff account or an organization (repeatable)."
-            ),
+            help=_("Map a WordPress author to a staff account or an organization (repeatable)."),
         )
         parser.add_argument(
             "--time-zone",
             default="",
-            help=gettext_lazy(
+            help=_(
                 "The old site's time zone, for dates WordPress kept only in local time "
                 "(default: read from the export)."
             ),
         )
-        parser.add_argument(
-            "--report", metavar="FILE", help=gettext_lazy("Also write the report as JSON.")
-        )
+        parser.add_argument("--report", metavar="FILE", help=_("Also write the report as JSON."))
 
     def handle(self, *args, export, **options):
         authors = {}
