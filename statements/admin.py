@@ -331,6 +331,8 @@ class StatementAdmin(
     ]
 
     class Media:
+        # Underlined breadcrumb links on the list too, not only on the form (WCAG 1.4.1).
+        css = {"all": ["editing/admin.css"]}
         js = [
             "editing/accessible-names.js",
             "editing/autosave.js",
