@@ -8,7 +8,12 @@ from tests.browser.support import axe_violations, screenshot, visible_text
 
 # language → (direction, the fieldset titles, the body's label, the list's status column)
 SAYS = {
-    "es": ("ltr", ["Publicación", "Idioma", "Imagen destacada", "Republicación"], "Cuerpo", "Estado"),
+    "es": (
+        "ltr",
+        ["Publicación", "Idioma", "Imagen destacada", "Republicación"],
+        "Cuerpo",
+        "Estado",
+    ),
     "ar": ("rtl", ["النشر", "اللغة", "الصورة البارزة", "إعادة النشر"], "النص", "الحالة"),
 }
 
