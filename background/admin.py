@@ -50,7 +50,8 @@ class TaskAdmin(DBTaskResultAdmin):
         )
         self.message_user(
             request,
-            ngettext("%d task queued again.", "%d tasks queued again.", count) % count,
+            ngettext("%(count)d task queued again.", "%(count)d tasks queued again.", count)
+            % {"count": count},
             messages.SUCCESS,
         )
 

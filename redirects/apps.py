@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RedirectsConfig(AppConfig):
     name = "redirects"
-    verbose_name = "Redirects"
+    verbose_name = _("Redirects")

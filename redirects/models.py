@@ -45,7 +45,7 @@ class Redirect(models.Model):
         help_text=_("Where visitors are sent (permanently): a path here or a full address."),
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["old_path"]

@@ -11,6 +11,8 @@ from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from editing.admin import (
     DraftNotesFormSet,
@@ -99,7 +101,7 @@ class StaffUserAdmin(GuardedChangeListMixin, UserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("staff_profile")
 
-    @admin.display(description="initials")
+    @admin.display(description=_("initials"))
     def initials(self, user):
         profile = getattr(user, "staff_profile", None)
         return profile.initials if profile else ""
@@ -164,11 +166,7 @@ class ImageAdmin(ImagePickerAdminMixin, GuardedChangeListMixin, admin.ModelAdmin
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
         if prefilled := getattr(obj, "prefilled_from_metadata", None):
-            messages.warning(
-                request,
-                f"The {' and '.join(prefilled)} came from the photo's own metadata (now removed "
-                "from the file). Please check them and save again.",
-            )
+            messages.warning(request, _prefilled_message(prefilled))
 
     def response_add(self, request, obj, post_url_continue=None):
         if getattr(obj, "prefilled_from_metadata", None) and "_popup" not in request.POST:
@@ -184,7 +182,7 @@ class ImageAdmin(ImagePickerAdminMixin, GuardedChangeListMixin, admin.ModelAdmin
             '<img src="{}" alt="" style="max-height:60px;max-width:100px">', image.file.url
         )
 
-    @admin.display(description="preview")
+    @admin.display(description=_("preview"))
     def preview(self, image):
         if not image.pk:
             return "—"
@@ -194,28 +192,56 @@ class ImageAdmin(ImagePickerAdminMixin, GuardedChangeListMixin, admin.ModelAdmin
             image.alt_text,
         )
 
-    @admin.display(description="address for the body editor")
+    @admin.display(description=_("address for the body editor"))
     def body_url(self, image):
         if not image.pk:
-            return "Save the image first."
+            return gettext("Save the image first.")
         return format_html(
-            '<code>{}</code><br><span class="help">To place this image in a statement, use the '
-            "editor's Figure button and paste this address; the caption and credit are shown "
-            "from here.</span>",
+            '<code>{}</code><br><span class="help">{}</span>',
             image.file.url,
+            gettext(
+                "To place this image in a statement, use the editor's Figure button and paste "
+                "this address; the caption and credit are shown from here."
+            ),
         )
 
-    @admin.display(description="size")
+    @admin.display(description=_("size"))
     def dimensions(self, image):
         return f"{image.width} × {image.height}"
 
 
+def _prefilled_message(fields):
+    """The warning after an upload whose metadata filled the credit, the caption or both."""
+    if set(fields) == {"credit", "caption"}:
+        return gettext(
+            "The credit and caption came from the photo's own metadata (now removed from the "
+            "file). Please check them and save again."
+        )
+    if "credit" in fields:
+        return gettext(
+            "The credit came from the photo's own metadata (now removed from the file). "
+            "Please check it and save again."
+        )
+    return gettext(
+        "The caption came from the photo's own metadata (now removed from the file). "
+        "Please check it and save again."
+    )
+
+
+# What the list shows for Statement.state.
+STATE_LABELS = {
+    "draft": _("Draft"),
+    "scheduled": _("Scheduled"),
+    "published": _("Published"),
+}
+
+
 class StateFilter(admin.SimpleListFilter):
-    title = "status"
+    title = _("status")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+        return list(STATE_LABELS.items())
 
     def queryset(self, request, queryset):
         return {
@@ -282,7 +308,7 @@ class StatementAdmin(
             {"fields": ["title", "slug", "organizations", "statement_date", "summary", "body"]},
         ),
         (
-            "Publishing",
+            _("Publishing"),
             {
                 "fields": [
                     ("status", "publish_at"),
@@ -293,18 +319,20 @@ class StatementAdmin(
                 ]
             },
         ),
-        ("Language", {"fields": ["language", "translation_of"]}),
-        ("Featured image", {"fields": ["featured_image"]}),
+        (_("Language"), {"fields": ["language", "translation_of"]}),
+        (_("Featured image"), {"fields": ["featured_image"]}),
         (
-            "Repost",
+            _("Repost"),
             {
                 "fields": ["source_name", "source_url"],
-                "description": "Fill these in when reposting an ally's statement.",
+                "description": _("Fill these in when reposting an ally's statement."),
             },
         ),
     ]
 
     class Media:
+        # Underlined breadcrumb links on the list too, not only on the form (WCAG 1.4.1).
+        css = {"all": ["editing/admin.css"]}
         js = [
             "editing/accessible-names.js",
             "editing/autosave.js",
@@ -340,17 +368,17 @@ class StatementAdmin(
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description=_("status"), ordering="status")
     def state_label(self, statement):
-        return statement.state.capitalize()
+        return STATE_LABELS[statement.state]
 
-    @admin.display(description="organizations")
+    @admin.display(description=_("organizations"))
     def organization_names(self, statement):
         return ", ".join(org.name for org in statement.organizations.all())
 
     @admin.display(description="")
     def view_link(self, statement):
-        label = "View" if statement.is_published else "Preview"
+        label = gettext("View") if statement.is_published else gettext("Preview")
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">{}</a>',
             statement.get_absolute_url(),

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StatementsConfig(AppConfig):
     name = "statements"
-    verbose_name = "Statements"
+    verbose_name = _("Statements")
 
     def ready(self):
         from . import signals  # noqa: F401 - connects the receivers

@@ -9,7 +9,7 @@ from PIL import Image as PILImage
 from . import figures, images
 from .models import Image, Statement
 
-STORAGE_FAILED = (
+STORAGE_FAILED = _(
     "The image could not be saved: the server's storage is full or unavailable. "
     "Nothing was changed; please tell your site administrator."
 )

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
@@ -41,12 +43,15 @@ ACCEPTED_EXTENSIONS = [
     ext for fmt in FORMATS.values() for ext in (fmt.extension, *fmt.other_extensions)
 ]
 ACCEPTED_MIME_TYPES = ",".join(fmt.mime_type for fmt in FORMATS.values())
-# "JPEG, PNG, WebP or GIF": a technical list, the same in every language.
-FORMAT_NAMES = (
-    ", ".join(fmt.name for fmt in list(FORMATS.values())[:-1])
-    + " or "
-    + list(FORMATS.values())[-1].name
-)
+
+
+def format_names():
+    """ "JPEG, PNG, WebP or GIF": the names stay, the commas and "or" are the language's."""
+    return get_text_list([fmt.name for fmt in FORMATS.values()])
+
+
+# The library image's help text (the upload form shows describe_limits()).
+FORMATS_SENTENCE = lazy(lambda: f"{format_names()}.", str)()
 
 
 def library_name(pillow_format):
@@ -105,7 +110,7 @@ def describe_limits():
         "%(formats)s; at most %(mb)s MB, %(side)s pixels a side and %(mp)s megapixels "
         "(for an animation: all its frames together, and at most %(frames)s frames)."
     ) % {
-        "formats": FORMAT_NAMES,
+        "formats": format_names(),
         "mb": _in_units(limit.max_bytes, 1_048_576),
         "side": limit.max_side,
         "mp": _in_units(limit.max_pixels, 1_000_000),
@@ -151,7 +156,10 @@ def validate_image_file(file):
                 raise ValidationError(
                     _("Upload a %(formats)s image; this file is %(format)s."),
                     code="bad_format",
-                    params={"formats": FORMAT_NAMES, "format": image.format or "not an image"},
+                    params={
+                        "formats": format_names(),
+                        "format": image.format or _("not an image"),
+                    },
                 )
             _check_pixels(image, limit)
             image.load()  # a truncated file fails here, at upload, not later
@@ -163,7 +171,7 @@ def validate_image_file(file):
         raise ValidationError(
             _("This file is not a complete %(formats)s image."),
             code="invalid_image",
-            params={"formats": FORMAT_NAMES},
+            params={"formats": format_names()},
         ) from exc
     finally:
         file.seek(position)

@@ -7,7 +7,7 @@ base language ("pt" for "pt-br").
 """
 
 from django.conf import global_settings, settings
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext_lazy
 
 # PostgreSQL's text-search configurations (PostgreSQL 15 ships these); a
 # language without one is searched word by word ("simple": no stemming).
@@ -71,9 +71,14 @@ class Listed:
 
 
 def choices():
-    """Every language Django names, the interface's own first."""
+    """Every language Django names, the interface's own first (in their own names).
+
+    The others are named in the interface's language (Django's own catalogue).
+    """
     own = [code for code, _ in settings.LANGUAGES]
-    rest = [(code, name) for code, name in global_settings.LANGUAGES if code not in own]
+    rest = [
+        (code, gettext_lazy(name)) for code, name in global_settings.LANGUAGES if code not in own
+    ]
     return [(code, name_local(code)) for code in own] + rest
 
 

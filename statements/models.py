@@ -10,6 +10,7 @@ from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
 from advocacy.db import length_limits
@@ -39,15 +40,20 @@ def unique_slug(model, text, *, exclude_pk=None, max_length=200, fallback="item"
 
 class StaffProfile(models.Model):
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        verbose_name=_("user"),
     )
     initials = models.CharField(
+        _("initials"),
         max_length=8,
-        help_text="Signs your editor's notes, e.g. “jb” renders as [jb].",
+        help_text=_("Signs your editor's notes, e.g. “jb” renders as [jb]."),
     )
 
     class Meta:
-        verbose_name = "staff profile"
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
         constraints = length_limits("staffprofile", initials=8)
 
     def __str__(self):
@@ -72,15 +78,17 @@ class LabelQuerySet(models.QuerySet):
 
 
 class Organization(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=200, unique=True)
-    url = models.URLField("website", max_length=500, blank=True)
-    description = models.TextField(blank=True, max_length=2000)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    url = models.URLField(_("website"), max_length=500, blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
 
     objects = LabelQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
         constraints = length_limits("organization", name=200, slug=200, url=500, description=2000)
 
     def __str__(self):
@@ -91,14 +99,16 @@ class Organization(models.Model):
 
 
 class Topic(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True, max_length=2000)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
 
     objects = LabelQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
         constraints = length_limits("topic", name=100, slug=100, description=2000)
 
     def __str__(self):
@@ -117,6 +127,7 @@ def image_upload_to(instance, filename):
 
 class Image(models.Model):
     file = models.ImageField(
+        _("file"),
         upload_to=image_upload_to,
         width_field="width",
         height_field="height",
@@ -124,28 +135,36 @@ class Image(models.Model):
             FileExtensionValidator(images.ACCEPTED_EXTENSIONS),
             validate_image_file,
         ],
-        help_text=f"{images.FORMAT_NAMES}.",
+        help_text=images.FORMATS_SENTENCE,
     )
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
     # Smaller copies, made by a task after the upload: [{"width", "height", "format", "name"}].
     renditions = models.JSONField(default=list, editable=False)
     alt_text = models.CharField(
+        _("alt text"),
         max_length=300,
-        help_text="Describe what the picture shows for people who cannot see it.",
+        help_text=_("Describe what the picture shows for people who cannot see it."),
     )
-    caption = models.CharField(max_length=500, blank=True)
+    caption = models.CharField(_("caption"), max_length=500, blank=True)
     credit = models.CharField(
-        max_length=200, blank=True, help_text="For example “© Reuters / Jane Doe”."
+        _("credit"), max_length=200, blank=True, help_text=_("For example “© Reuters / Jane Doe”.")
     )
-    credit_url = models.URLField("credit link", max_length=500, blank=True)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    credit_url = models.URLField(_("credit link"), max_length=500, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        verbose_name=_("uploaded by"),
     )
 
     class Meta:
         ordering = ["-uploaded_at"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
         constraints = length_limits("image", alt_text=300, caption=500, credit=200, credit_url=500)
 
     def __str__(self):
@@ -241,7 +260,7 @@ class Image(models.Model):
 
 
 def _search_config_of_row():
-    configs = sorted({languages.search_config(code) for code, _ in languages.choices()})
+    configs = sorted({languages.search_config(code) for code, _name in languages.choices()})
     return Case(
         *(
             When(language__in=languages.codes_for_config(config), then=Value(config))
@@ -385,29 +404,35 @@ class StatementQuerySet(models.QuerySet):
 
 class Statement(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
-    title = models.CharField(max_length=255)
+    title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(
+        _("slug"),
         max_length=200,
         unique=True,
-        help_text="The web address of the statement (letters, digits and hyphens).",
+        help_text=_("The web address of the statement (letters, digits and hyphens)."),
     )
     organizations = models.ManyToManyField(
         Organization,
         related_name="statements",
-        help_text="Shown as “Statement by X, Y and Z”.",
+        verbose_name=_("organizations"),
+        help_text=_("Shown as “Statement by X, Y and Z”."),
     )
     statement_date = models.DateField(
-        "date of the statement",
+        _("date of the statement"),
         default=timezone.localdate,
-        help_text="The date the organizations issued it; may differ from the publish date.",
+        help_text=_("The date the organizations issued it; may differ from the publish date."),
     )
     summary = models.TextField(
-        max_length=500, blank=True, help_text="One or two sentences for lists, feeds and shares."
+        _("summary"),
+        max_length=500,
+        blank=True,
+        help_text=_("One or two sentences for lists, feeds and shares."),
     )
     body = ProseEditorField(
+        _("body"),
         config={"extensions": settings.STATEMENT_BODY_EXTENSIONS},
         sanitize=sanitize_html,
         blank=True,
@@ -423,16 +448,18 @@ class Statement(models.Model):
     body_images = models.ManyToManyField(
         Image, editable=False, blank=True, related_name="statements_in_body"
     )
-    topics = models.ManyToManyField(Topic, related_name="statements", blank=True)
+    topics = models.ManyToManyField(
+        Topic, related_name="statements", blank=True, verbose_name=_("topics")
+    )
     # The organizations' and topics' names and slugs as its pages show them
     # (statements.derived keeps them in step with the links).
     labels = models.JSONField(default=dict, blank=True, editable=False)
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     publish_at = models.DateTimeField(
-        "publish at",
+        _("publish at"),
         default=timezone.now,
         db_index=True,
-        help_text="A published statement appears at this time; a future time schedules it.",
+        help_text=_("A published statement appears at this time; a future time schedules it."),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -440,30 +467,39 @@ class Statement(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="statements",
+        verbose_name=_("author"),
     )
     featured_image = models.ForeignKey(
-        Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Image,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("featured image"),
     )
     source_name = models.CharField(
-        "originally published by",
+        _("originally published by"),
         max_length=200,
         blank=True,
-        help_text="For reposts: the publisher of the original.",
+        help_text=_("For reposts: the publisher of the original."),
     )
     source_url = models.URLField(
-        "original URL",
+        _("original URL"),
         max_length=500,
         blank=True,
-        help_text="For reposts: the original's address, used as the page's canonical link.",
+        help_text=_("For reposts: the original's address, used as the page's canonical link."),
     )
     comments_open = models.BooleanField(
-        default=True, help_text="Untick to close comments on this statement."
+        _("comments open"),
+        default=True,
+        help_text=_("Untick to close comments on this statement."),
     )
     language = models.CharField(
+        _("language"),
         max_length=15,
         choices=languages.choices,
         default=languages.default,
-        help_text="The language the statement is written in.",
+        help_text=_("The language the statement is written in."),
     )
     translation_of = models.ForeignKey(
         "self",
@@ -471,22 +507,25 @@ class Statement(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="translations",
-        help_text="The statement this one translates: each page links to the other languages.",
+        verbose_name=_("translation of"),
+        help_text=_("The statement this one translates: each page links to the other languages."),
     )
     do_not_email = models.BooleanField(
-        "do not email subscribers",
+        _("do not email subscribers"),
         default=False,
-        help_text="Tick before publishing to leave this statement out of subscribers' mail.",
+        help_text=_("Tick before publishing to leave this statement out of subscribers' mail."),
     )
     # Approved comments, kept up to date by comments.moderation so lists never count rows.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = StatementQuerySet.as_manager()
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
         get_latest_by = "publish_at"
         indexes = [
             models.Index(fields=["status", "-publish_at", "-id"], name="statement_listing_idx"),
@@ -648,21 +687,31 @@ class _Neighbour:
 
 class EditorNote(models.Model):
     class Placement(models.TextChoices):
-        ABOVE = "above", "Above the body"
-        BELOW = "below", "Below the body"
+        ABOVE = "above", _("Above the body")
+        BELOW = "below", _("Below the body")
 
-    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="editor_notes")
-    text = models.TextField(max_length=2000)
-    editor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="editor_notes"
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.CASCADE,
+        related_name="editor_notes",
+        verbose_name=_("statement"),
     )
-    placement = models.CharField(max_length=5, choices=Placement, default=Placement.ABOVE)
-    position = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField(_("text"), max_length=2000)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="editor_notes",
+        verbose_name=_("editor"),
+    )
+    placement = models.CharField(
+        _("placement"), max_length=5, choices=Placement, default=Placement.ABOVE
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["position", "pk"]
-        verbose_name = "editor's note"
-        verbose_name_plural = "editor's notes"
+        verbose_name = _("editor's note")
+        verbose_name_plural = _("editor's notes")
         constraints = length_limits("editornote", text=2000)
 
     def __str__(self):

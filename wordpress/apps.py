@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WordPressConfig(AppConfig):
     name = "wordpress"
-    verbose_name = "WordPress import"
+    verbose_name = _("WordPress import")

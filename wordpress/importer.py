@@ -38,6 +38,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy
 
 from comments import moderation
 from comments.models import BODY_MAX, EMAIL_MAX, NAME_MAX, WEBSITE_MAX, Comment
@@ -59,17 +60,17 @@ CHUNK_ITEMS = 100
 CONVERSION_VERSION = "1"
 POST, PAGE, ATTACHMENT, COMMENT = (k.value for k in ImportedObject.Kind)
 SKIPPED_TYPES = {
-    "revision": "revision",
-    "nav_menu_item": "menu item",
-    "wp_block": "reusable block",
-    "wp_template": "template",
-    "wp_template_part": "template part",
-    "wp_navigation": "navigation menu",
-    "wp_global_styles": "global styles",
-    "customize_changeset": "customizer changeset",
-    "custom_css": "custom CSS",
-    "oembed_cache": "embed cache",
-    "user_request": "privacy request",
+    "revision": gettext_lazy("revision"),
+    "nav_menu_item": gettext_lazy("menu item"),
+    "wp_block": gettext_lazy("reusable block"),
+    "wp_template": gettext_lazy("template"),
+    "wp_template_part": gettext_lazy("template part"),
+    "wp_navigation": gettext_lazy("navigation menu"),
+    "wp_global_styles": gettext_lazy("global styles"),
+    "customize_changeset": gettext_lazy("customizer changeset"),
+    "custom_css": gettext_lazy("custom CSS"),
+    "oembed_cache": gettext_lazy("embed cache"),
+    "user_request": gettext_lazy("privacy request"),
 }
 TOPIC_DOMAINS = {"category", "post_tag", "tag"}
 # WordPress files every post without a category under this one.
@@ -246,7 +247,9 @@ class Importer:
             try:
                 return ZoneInfo(self.options.time_zone)
             except (ZoneInfoNotFoundError, ValueError) as exc:
-                raise ImportRefused(f"unknown time zone “{self.options.time_zone}”") from exc
+                raise ImportRefused(
+                    gettext("unknown time zone “%(zone)s”") % {"zone": self.options.time_zone}
+                ) from exc
         if self.survey.utc_offset is not None:
             return self.survey.utc_offset
         return ZoneInfo(settings.TIME_ZONE)
@@ -289,20 +292,28 @@ class Importer:
                 user = User.objects.filter(username=name, is_staff=True).first()
                 if user is None:
                     raise ImportRefused(
-                        f"no staff account “{name}” (for WordPress author {login})"
+                        gettext("no staff account “%(name)s” (for WordPress author %(login)s)")
+                        % {"name": name, "login": login}
                     )
                 self.authors[login] = (user, self.default_organization)
             elif kind in ("organization", "org"):
                 self.authors[login] = (None, self._organization(name))
             else:
                 raise ImportRefused(
-                    f"author mapping “{login}={spec}”: say user:USERNAME or organization:NAME"
+                    gettext("author mapping “%(mapping)s”: say user:USERNAME or organization:NAME")
+                    % {"mapping": f"{login}={spec}"}
                 )
         for login in sorted(logins):
             user, org = self.authors.get(login, (None, self.default_organization))
             self.authors.setdefault(login, (user, org))
-            target = f"user {user.get_username()}, " if user else ""
-            self.report.authors[login] = f"{target}byline {org.name}"
+            if user:
+                self.report.authors[login] = gettext(
+                    "user %(username)s, byline %(organization)s"
+                ) % {"username": user.get_username(), "organization": org.name}
+            else:
+                self.report.authors[login] = gettext("byline %(organization)s") % {
+                    "organization": org.name
+                }
 
     def _organization(self, name):
         name = _clip(name.strip(), 200)
@@ -350,7 +361,11 @@ class Importer:
                 return
         if not paths:
             report.add(
-                ATTACHMENT, FAILED, "no file address in the export", wp_id=wp_id, title=title
+                ATTACHMENT,
+                FAILED,
+                gettext("no file address in the export"),
+                wp_id=wp_id,
+                title=title,
             )
             return
         try:
@@ -369,7 +384,10 @@ class Importer:
         if not alt:
             alt = title or paths[0].rsplit("/", 1)[-1]
             report.note(
-                ATTACHMENT, "no alt text: the title stands in, to check", wp_id=wp_id, title=title
+                ATTACHMENT,
+                gettext("no alt text: the title stands in, to check"),
+                wp_id=wp_id,
+                title=title,
             )
         credit_url = (meta.get("_media_credit_url") or "").strip()
         image = Image(
@@ -388,7 +406,7 @@ class Importer:
             report.add(
                 ATTACHMENT,
                 FAILED,
-                f"refused by the image library: {reason}",
+                gettext("refused by the image library: %(reason)s") % {"reason": reason},
                 wp_id=wp_id,
                 title=title,
             )
@@ -415,9 +433,12 @@ class Importer:
         if data is not None:
             return data
         if not self.options.fetch_media:
-            where = ", ".join(str(d) for d in self.options.media_dirs) or "no --media-dir given"
+            where = ", ".join(str(d) for d in self.options.media_dirs) or gettext(
+                "no --media-dir given"
+            )
             raise media.MediaError(
-                f"missing media file {relative} ({where}; --fetch-media downloads it)"
+                gettext("missing media file %(file)s (%(where)s; --fetch-media downloads it)")
+                % {"file": relative, "where": where}
             )
         return media.fetch(
             url,
@@ -477,7 +498,11 @@ class Importer:
             self._import_page(item)
         else:
             what = SKIPPED_TYPES.get(post_type)
-            reason = f"{what} (not imported)" if what else f"unknown post type “{post_type}”"
+            reason = (
+                gettext("%(what)s (not imported)") % {"what": what}
+                if what
+                else gettext("unknown post type “%(type)s”") % {"type": post_type}
+            )
             self.report.add(
                 "other", SKIPPED, reason, wp_id=item["wp_id"], title=plain(item.get("title"))
             )
@@ -511,11 +536,15 @@ class Importer:
     def _importable(self, kind, item, title, status):
         """False, and reported, for an item with no id or in the trash."""
         if item["wp_id"] is None:
-            self.report.add(kind, FAILED, "no wp:post_id", title=title)
+            self.report.add(kind, FAILED, gettext("no wp:post_id"), title=title)
             return False
         if status == "trash":
             self.report.add(
-                kind, SKIPPED, "in the trash (not imported)", wp_id=item["wp_id"], title=title
+                kind,
+                SKIPPED,
+                gettext("in the trash (not imported)"),
+                wp_id=item["wp_id"],
+                title=title,
             )
             return False
         return True
@@ -542,7 +571,9 @@ class Importer:
         page.title = _clip(title, 255) or f"Untitled #{wp_id}"
         if creating:
             page.slug = self._slug(item, notes, model=Page, fallback=f"page-{wp_id}")
-            notes.append("not in a menu yet: add it to the header or footer menu in the admin")
+            notes.append(
+                gettext("not in a menu yet: add it to the header or footer menu in the admin")
+            )
         converted = self.converter.convert(item.get("content") or "", post_id=wp_id)
         notes.extend(converted.notes)
         page.body = converted.html
@@ -551,9 +582,9 @@ class Importer:
             Page.Status.PUBLISHED if status == "publish" and not protected else Page.Status.DRAFT
         )
         if status == "private":
-            notes.append("private in WordPress: imported as a draft")
+            notes.append(gettext("private in WordPress: imported as a draft"))
         if protected:
-            notes.append("password-protected in WordPress: imported as a draft")
+            notes.append(gettext("password-protected in WordPress: imported as a draft"))
         with transaction.atomic():
             page.save()
             self._remember(PAGE, wp_id, page, digest)
@@ -578,7 +609,9 @@ class Importer:
                 continue
             if parent is None:
                 self.report.note(
-                    PAGE, f"parent page #{parent_wp_id} is not in the export", wp_id=wp_id
+                    PAGE,
+                    gettext("parent page #%(id)s is not in the export") % {"id": parent_wp_id},
+                    wp_id=wp_id,
                 )
                 continue
             page = Page.objects.filter(pk=child[0]).first()
@@ -615,7 +648,7 @@ class Importer:
         notes = []
         statement.title = _clip(title, 255) or f"Untitled #{wp_id}"
         if not title:
-            notes.append("no title: “Untitled” stands in")
+            notes.append(gettext("no title: “Untitled” stands in"))
         if creating:
             statement.slug = self._slug(item, notes)
         statement.summary = _clip(plain(item.get("excerpt")), 500)
@@ -626,22 +659,27 @@ class Importer:
         if status in ("publish", "future"):
             statement.status = Statement.Status.PUBLISHED
             if status == "future":
-                notes.append("scheduled")
+                notes.append(gettext("scheduled"))
         else:
             statement.status = Statement.Status.DRAFT
             if status == "private":
                 notes.append(
-                    "private in WordPress: imported as a draft (there are no private statements)"
+                    gettext(
+                        "private in WordPress: imported as a draft (there are no private "
+                        "statements)"
+                    )
                 )
             elif status not in ("draft", "pending", "auto-draft"):
-                notes.append(f"status “{status}”: imported as a draft")
+                notes.append(
+                    gettext("status “%(status)s”: imported as a draft") % {"status": status}
+                )
         if (item.get("post_password") or "").strip():
             if statement.status == Statement.Status.PUBLISHED:
                 statement.status = Statement.Status.DRAFT
-            notes.append("password-protected in WordPress: imported as a draft")
+            notes.append(gettext("password-protected in WordPress: imported as a draft"))
         if moment is None:
             moment = timezone.now()
-            notes.append("no date in the export: the time of the import stands in")
+            notes.append(gettext("no date in the export: the time of the import stands in"))
         statement.publish_at = moment
         local = dates.parse(item.get("post_date"))
         statement.statement_date = local.date() if local else timezone.localtime(moment).date()
@@ -651,9 +689,11 @@ class Importer:
         if thumbnail:
             statement.featured_image = self.media_map.by_id(thumbnail)
             if statement.featured_image is None:
-                notes.append(f"featured image #{thumbnail} is not in the library")
+                notes.append(
+                    gettext("featured image #%(id)s is not in the library") % {"id": thumbnail}
+                )
         if item.get("is_sticky", "0").strip() == "1":
-            notes.append("sticky in WordPress (noted; statements are listed by date)")
+            notes.append(gettext("sticky in WordPress (noted; statements are listed by date)"))
         with transaction.atomic():
             statement.save()
             if creating:
@@ -679,9 +719,13 @@ class Importer:
         base = base[:190].strip("-")
         slug = unique_slug(model, base, fallback=fallback)
         if decoded and slugify(decoded) != decoded.lower():
-            notes.append(f"slug “{decoded}” became “{slug}”")
+            notes.append(
+                gettext("slug “%(old)s” became “%(new)s”") % {"old": decoded, "new": slug}
+            )
         elif slug != base:
-            notes.append(f"slug “{base}” was taken: “{slug}”")
+            notes.append(
+                gettext("slug “%(old)s” was taken: “%(new)s”") % {"old": base, "new": slug}
+            )
         return slug
 
     def _topics(self, item):
@@ -724,17 +768,23 @@ class Importer:
             kind = (raw.get("type") or "").strip()
             who = plain(raw.get("author"))[:60]
             if wp_id is None:
-                report.add(COMMENT, FAILED, "no wp:comment_id", title=who)
+                report.add(COMMENT, FAILED, gettext("no wp:comment_id"), title=who)
                 continue
             if kind in ("pingback", "trackback"):
-                report.add(COMMENT, SKIPPED, f"{kind} (not imported)", wp_id=wp_id, title=who)
+                report.add(
+                    COMMENT,
+                    SKIPPED,
+                    gettext("%(what)s (not imported)") % {"what": kind},
+                    wp_id=wp_id,
+                    title=who,
+                )
                 present.discard(wp_id)
                 continue
             if kind not in ("", "comment"):
                 report.add(
                     COMMENT,
                     SKIPPED,
-                    f"comment type “{kind}” (not imported)",
+                    gettext("comment type “%(type)s” (not imported)") % {"type": kind},
                     wp_id=wp_id,
                     title=who,
                 )
@@ -754,7 +804,7 @@ class Importer:
             if parent is not None and parent not in present:
                 report.note(
                     COMMENT,
-                    "reply to a comment not in the export: shown as top-level",
+                    gettext("reply to a comment not in the export: shown as top-level"),
                     wp_id=wp_id,
                     title=who,
                 )
@@ -802,9 +852,9 @@ class Importer:
             status = Comment.Status.PENDING
         body = _comment_body(raw.get("content") or "")
         if not body:
-            return None, "empty comment"
+            return None, gettext("empty comment")
         if len(body) > BODY_MAX:
-            return None, f"longer than {BODY_MAX} characters"
+            return None, gettext("longer than %(max)s characters") % {"max": BODY_MAX}
         created = dates.aware(raw.get("date_gmt"), raw.get("date"), self.zone) or timezone.now()
         website = (raw.get("author_url") or "").strip()
         if not website.lower().startswith(("http://", "https://")) or len(website) > WEBSITE_MAX:

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from statements.images import FORMATS
 
@@ -96,7 +97,7 @@ def read_local(media_dirs, relative, max_bytes):
         if not candidate.is_relative_to(root) or not candidate.is_file():
             continue
         if candidate.stat().st_size > max_bytes:
-            raise MediaError(f"{relative} is larger than {max_bytes // 1_048_576} MB")
+            raise MediaError(_too_large(relative, max_bytes))
         return candidate.read_bytes()
     return None
 
@@ -135,21 +136,26 @@ def fetch(url, *, timeout=20, max_bytes=None, address_allowed=public_only):
     """The bytes at `url`, an image of one of the library's types; MediaError otherwise."""
     max_bytes = max_bytes or settings.IMAGE_MAX_BYTES
     deadline = time.monotonic() + timeout
-    for _ in range(MAX_REDIRECTS + 1):
+    for _attempt in range(MAX_REDIRECTS + 1):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise MediaError(f"not an http(s) address: {url}")
+            raise MediaError(_("not an http(s) address: %(url)s") % {"url": url})
         port = parts.port or (443 if parts.scheme == "https" else 80)
         try:
             infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
         except OSError as exc:
-            raise MediaError(f"cannot resolve {parts.hostname}: {exc}") from exc
+            raise MediaError(
+                _("cannot resolve %(host)s: %(error)s") % {"host": parts.hostname, "error": exc}
+            ) from exc
         addresses = [info[4][0] for info in infos]
         refused = [a for a in addresses if not address_allowed(a)]
         if refused or not addresses:
             raise MediaError(
-                f"refused to download from {parts.hostname}: it resolves to a non-public "
-                f"address ({', '.join(refused) or 'none'})"
+                _(
+                    "refused to download from %(host)s: it resolves to a non-public address "
+                    "(%(addresses)s)"
+                )
+                % {"host": parts.hostname, "addresses": ", ".join(refused) or _("none")}
             )
         connection_class = (
             _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
@@ -166,26 +172,43 @@ def fetch(url, *, timeout=20, max_bytes=None, address_allowed=public_only):
                 url = urljoin(url, response.getheader("Location"))
                 continue
             if response.status != 200:
-                raise MediaError(f"{url} answered {response.status}")
+                raise MediaError(
+                    _("%(url)s answered %(status)s") % {"url": url, "status": response.status}
+                )
             mime = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
             if mime not in MIME_TYPES:
-                raise MediaError(f"{url} is {mime or 'of no type'}, not a JPEG, PNG, WebP or GIF")
+                raise MediaError(
+                    _("%(url)s is %(type)s, not a JPEG, PNG, WebP or GIF")
+                    % {"url": url, "type": mime or _("of no type")}
+                )
             length = response.getheader("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
-                raise MediaError(f"{url} is larger than {max_bytes // 1_048_576} MB")
+                raise MediaError(_too_large(url, max_bytes))
             chunks, total = [], 0
             while chunk := response.read(64 * 1024):
                 total += len(chunk)
                 if total > max_bytes:
-                    raise MediaError(f"{url} is larger than {max_bytes // 1_048_576} MB")
+                    raise MediaError(_too_large(url, max_bytes))
                 if time.monotonic() > deadline:
-                    raise MediaError(f"{url} took longer than {timeout} s")
+                    raise MediaError(_too_slow(url, timeout))
                 chunks.append(chunk)
             return b"".join(chunks)
         except (OSError, http.client.HTTPException) as exc:
             if isinstance(exc, TimeoutError | socket.timeout):
-                raise MediaError(f"{url} took longer than {timeout} s") from exc
-            raise MediaError(f"cannot download {url}: {exc}") from exc
+                raise MediaError(_too_slow(url, timeout)) from exc
+            raise MediaError(
+                _("cannot download %(url)s: %(error)s") % {"url": url, "error": exc}
+            ) from exc
         finally:
             connection.close()
-    raise MediaError(f"{url} redirects more than {MAX_REDIRECTS} times")
+    raise MediaError(
+        _("%(url)s redirects more than %(max)s times") % {"url": url, "max": MAX_REDIRECTS}
+    )
+
+
+def _too_large(what, max_bytes):
+    return _("%(file)s is larger than %(mb)s MB") % {"file": what, "mb": max_bytes // 1_048_576}
+
+
+def _too_slow(url, timeout):
+    return _("%(url)s took longer than %(seconds)s s") % {"url": url, "seconds": timeout}

@@ -18,25 +18,28 @@ class ImportedObject(models.Model):
     """
 
     class Kind(models.TextChoices):
-        POST = "post", "Post"
-        PAGE = "page", "Page"
-        ATTACHMENT = "attachment", "Attachment"
-        COMMENT = "comment", "Comment"
+        POST = "post", _("Post")
+        PAGE = "page", _("Page")
+        ATTACHMENT = "attachment", _("Attachment")
+        COMMENT = "comment", _("Comment")
 
     source = models.CharField(
-        "source site", max_length=500, help_text="The export's site address."
+        _("source site"), max_length=500, help_text=_("The export's site address.")
     )
-    kind = models.CharField(max_length=12, choices=Kind)
-    wp_id = models.PositiveBigIntegerField("WordPress id")
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    wp_id = models.PositiveBigIntegerField(_("WordPress id"))
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("content type")
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"))
     target = GenericForeignKey("content_type", "object_id")
     # A digest of what the export said: unchanged on a re-run means skipped.
     digest = models.CharField(max_length=64, blank=True)
-    imported_at = models.DateTimeField(auto_now=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
 
     class Meta:
-        verbose_name = "imported WordPress object"
+        verbose_name = _("imported WordPress object")
+        verbose_name_plural = _("imported WordPress objects")
         permissions = [("import_wordpress", "Can import a WordPress export")]
         constraints = [
             models.UniqueConstraint(

@@ -8,11 +8,30 @@ import json
 from collections import Counter, defaultdict
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 CREATED, UPDATED, SKIPPED, FAILED = "created", "updated", "skipped", "failed"
 OUTCOMES = (CREATED, UPDATED, SKIPPED, FAILED)
 # Entries listed per reason in the terminal; the JSON has them all.
 SHOWN_PER_REASON = 5
+# The report's column heads and row names (the JSON keeps the keys).
+OUTCOME_LABELS = {
+    CREATED: gettext_lazy("created"),
+    UPDATED: gettext_lazy("updated"),
+    SKIPPED: gettext_lazy("skipped"),
+    FAILED: gettext_lazy("failed"),
+}
+KIND_LABELS = {
+    "post": gettext_lazy("post"),
+    "page": gettext_lazy("page"),
+    "attachment": gettext_lazy("attachment"),
+    "comment": gettext_lazy("comment"),
+    "other": gettext_lazy("other"),
+}
+
+
+def _kind(kind):
+    return str(KIND_LABELS.get(kind, kind))
 
 
 class Report:
@@ -68,16 +87,20 @@ class Report:
         lines = []
         if self.fatal:
             return _("Nothing was imported: %(reason)s") % {"reason": self.fatal}
-        header = _("WordPress import of %(source)s") % {"source": self.source}
         if self.dry_run:
-            header += " — " + _("dry run: nothing was written")
-        lines.append(header)
+            header = _("WordPress import of %(source)s — dry run: nothing was written")
+        else:
+            header = _("WordPress import of %(source)s")
+        lines.append(header % {"source": self.source})
         lines.append("")
-        width = max([len(kind) for kind in self.counts] + [10])
-        lines.append(f"{'':<{width}}  " + "  ".join(f"{_(outcome):>8}" for outcome in OUTCOMES))
+        width = max([len(_kind(kind)) for kind in self.counts] + [10])
+        lines.append(
+            f"{'':<{width}}  "
+            + "  ".join(f"{OUTCOME_LABELS[outcome]!s:>8}" for outcome in OUTCOMES)
+        )
         for kind, counts in sorted(self.counts.items()):
             lines.append(
-                f"{kind:<{width}}  "
+                f"{_kind(kind):<{width}}  "
                 + "  ".join(f"{counts.get(outcome, 0):>8}" for outcome in OUTCOMES)
             )
         lines.append("")
@@ -97,7 +120,7 @@ class Report:
                 {FAILED: _("Failed:"), SKIPPED: _("Skipped:"), "note": _("Notes:")}[outcome]
             )
             for (_outcome, kind, reason), rows in groups:
-                lines.append(f"  {kind}: {reason} ({len(rows)})")
+                lines.append(f"  {_kind(kind)}: {reason} ({len(rows)})")
                 for row in rows[:SHOWN_PER_REASON]:
                     label = f"#{row['wp_id']}" if row["wp_id"] is not None else ""
                     if row["title"]:
@@ -105,7 +128,9 @@ class Report:
                     if label:
                         lines.append(f"    {label}")
                 if len(rows) > SHOWN_PER_REASON:
+                    more = len(rows) - SHOWN_PER_REASON
                     lines.append(
-                        "    " + _("… and %(n)s more") % {"n": len(rows) - SHOWN_PER_REASON}
+                        "    "
+                        + ngettext("… and %(n)s more", "… and %(n)s more", more) % {"n": more}
                     )
         return "\n".join(lines)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from advocacy import media_files
 
@@ -35,13 +36,15 @@ def sqlite_backup(source, destination):
 
 
 class Command(BaseCommand):
-    help = (
-        "Write one .tar.gz holding the database (an SQLite copy or a pg_dump) and every "
-        "uploaded image. Restore it with restore_site."
-    )
+    @property
+    def help(self):
+        return _(
+            "Write one .tar.gz holding the database (an SQLite copy or a pg_dump) and every "
+            "uploaded image. Restore it with restore_site."
+        )
 
     def add_arguments(self, parser):
-        parser.add_argument("directory", help="Where to write the archive.")
+        parser.add_argument("directory", help=_("Where to write the archive."))
 
     def handle(self, *args, directory, **options):
         target_dir = Path(directory)
@@ -74,13 +77,20 @@ class Command(BaseCommand):
                     )
                 except FileNotFoundError:
                     raise CommandError(
-                        "pg_dump was not found; install the PostgreSQL client programs "
-                        "(same major version as the server)."
+                        _(
+                            "pg_dump was not found; install the PostgreSQL client programs "
+                            "(same major version as the server)."
+                        )
                     ) from None
                 if result.returncode:
-                    raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
+                    raise CommandError(
+                        _("pg_dump failed: %(error)s") % {"error": result.stderr.strip()}
+                    )
             else:
-                raise CommandError(f"Backups of {connection.vendor} databases are not supported.")
+                raise CommandError(
+                    _("Backups of %(vendor)s databases are not supported.")
+                    % {"vendor": connection.vendor}
+                )
             manifest = {
                 "created_at": timezone.now().isoformat(),
                 "database": connection.vendor,

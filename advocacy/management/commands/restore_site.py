@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from advocacy import media_files
 
@@ -21,7 +22,10 @@ def dumped_tables(dump, env):
         ["pg_restore", "--list", str(dump)], env=env, capture_output=True, text=True
     )
     if result.returncode:
-        raise CommandError(f"pg_restore could not read the archive: {result.stderr.strip()}")
+        raise CommandError(
+            _("pg_restore could not read the archive: %(error)s")
+            % {"error": result.stderr.strip()}
+        )
     tables = set()
     for line in result.stdout.splitlines():
         if line.startswith(";"):
@@ -34,25 +38,27 @@ def dumped_tables(dump, env):
 
 
 class Command(BaseCommand):
-    help = (
-        "Replace the database and the uploaded images with those of an archive made by "
-        "backup_site. Stop the site first."
-    )
+    @property
+    def help(self):
+        return _(
+            "Replace the database and the uploaded images with those of an archive made by "
+            "backup_site. Stop the site first."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument("archive")
-        parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
+        parser.add_argument("--yes", action="store_true", help=_("Do not ask for confirmation."))
 
     def handle(self, *args, archive, yes, **options):
         if not Path(archive).is_file():
-            raise CommandError(f"No archive at {archive}.")
+            raise CommandError(_("No archive at %(path)s.") % {"path": archive})
         if not yes:
             try:
-                answer = input("This replaces the database and all images. Type 'yes': ")
+                answer = input(_("This replaces the database and all images. Type 'yes': "))
             except EOFError:
-                raise CommandError("No answer; add --yes to restore without asking.") from None
+                raise CommandError(_("No answer; add --yes to restore without asking.")) from None
             if answer.strip().lower() != "yes":
-                raise CommandError("Nothing was restored.")
+                raise CommandError(_("Nothing was restored."))
         db = connection.settings_dict
         with tempfile.TemporaryDirectory() as work:
             work = Path(work)
@@ -62,32 +68,42 @@ class Command(BaseCommand):
                 manifest = json.loads((work / "manifest.json").read_text())
                 kind, dump_name = manifest["database"], manifest["database_file"]
             except (OSError, tarfile.TarError, ValueError, KeyError) as exc:
-                raise CommandError(f"{archive} is not a backup_site archive: {exc}") from None
+                raise CommandError(
+                    _("%(path)s is not a backup_site archive: %(error)s")
+                    % {"path": archive, "error": exc}
+                ) from None
             if kind != connection.vendor:
                 raise CommandError(
-                    f"This archive holds a {kind} database; this site uses {connection.vendor}."
+                    _("This archive holds a %(kind)s database; this site uses %(vendor)s.")
+                    % {"kind": kind, "vendor": connection.vendor}
                 )
             dump = work / dump_name
             if Path(dump_name).name != dump_name or not dump.is_file():
-                raise CommandError(f"The archive lacks its database file ({dump_name!r}).")
+                raise CommandError(
+                    _("The archive lacks its database file (“%(name)s”).") % {"name": dump_name}
+                )
             if connection.vendor == "sqlite":
                 self.restore_sqlite(dump)
             else:
                 self.restore_postgresql(dump, db)
             self.restore_media(work / "media")
-        self.stdout.write(f"Restored {archive}.")
+        self.stdout.write(_("Restored %(path)s.") % {"path": archive})
 
     def restore_sqlite(self, dump):
         source = sqlite3.connect(dump)
         try:
             if source.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise CommandError("The database in the archive is damaged; nothing was restored.")
+                raise CommandError(
+                    _("The database in the archive is damaged; nothing was restored.")
+                )
             # Through Django's own connection: the database the site is configured with.
             connection.close()
             connection.ensure_connection()
             sqlite_backup(source, connection.connection)
         except sqlite3.DatabaseError as exc:
-            raise CommandError(f"Could not restore the SQLite database: {exc}") from None
+            raise CommandError(
+                _("Could not restore the SQLite database: %(error)s") % {"error": exc}
+            ) from None
         finally:
             source.close()
 
@@ -112,10 +128,12 @@ class Command(BaseCommand):
             )
         except FileNotFoundError:
             raise CommandError(
-                "pg_restore was not found; install the PostgreSQL client."
+                _("pg_restore was not found; install the PostgreSQL client.")
             ) from None
         if result.returncode:
-            raise CommandError(f"pg_restore failed: {result.stderr.strip()}")
+            raise CommandError(
+                _("pg_restore failed: %(error)s") % {"error": result.stderr.strip()}
+            )
         # --clean drops only what the archive holds. Tables that newer migrations
         # made since the backup would stay, and `migrate` would then fail on them.
         dumped_names = {name for _schema, name in in_dump}
@@ -127,13 +145,16 @@ class Command(BaseCommand):
             with transaction.atomic(), connection.cursor() as cursor:
                 for table in extra:
                     cursor.execute(f"DROP TABLE IF EXISTS {quote(table)} CASCADE")
-            self.stdout.write(f"Dropped tables made after the backup: {', '.join(extra)}.")
+            self.stdout.write(
+                _("Dropped tables made after the backup: %(tables)s.")
+                % {"tables": ", ".join(extra)}
+            )
 
     def restore_media(self, incoming_media):
         media = Path(settings.MEDIA_ROOT)
         if not incoming_media.is_dir():
             self.stdout.write(
-                "The archive holds no images folder; the images were left as they are."
+                _("The archive holds no images folder; the images were left as they are.")
             )
             return
         if not media_files.is_local():

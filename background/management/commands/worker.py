@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 from django_tasks_db.management.commands.db_worker import run_with_reloader
 
@@ -5,11 +6,13 @@ from background.worker import Worker
 
 
 class Command(DatabaseWorkerCommand):
-    help = (
-        "Run background tasks (mails, image copies, CDN purges) from the database queue, with "
-        "time limits, retries and recovery of tasks a killed worker left running. Run one or "
-        "more beside the web server; stop with SIGTERM (the running task finishes first)."
-    )
+    @property
+    def help(self):
+        return _(
+            "Run background tasks (mails, image copies, CDN purges) from the database queue, with "
+            "time limits, retries and recovery of tasks a killed worker left running. Run one or "
+            "more beside the web server; stop with SIGTERM (the running task finishes first)."
+        )
 
     def handle(self, *, verbosity, queue_name, interval, batch, backend_name, startup_delay,
                reload, max_tasks, worker_id, exclude_queues, **options):  # fmt: skip

@@ -4,8 +4,13 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wordpress.importer import Importer, Options, Progress
+
+# The importer's phases, as the progress lines name them.
+PHASES = {"media": gettext_lazy("media"), "items": gettext_lazy("items")}
 
 
 class TerminalProgress(Progress):
@@ -18,6 +23,7 @@ class TerminalProgress(Progress):
 
     def phase(self, name, total, *, comments=None):
         self.finish()
+        name = str(PHASES.get(name, name))
         self.name, self.total, self.done, self.step = name, total, 0, max(1, total // 10)
         self.comments_total, self.comments = comments, 0
         self.last = 0.0
@@ -31,7 +37,10 @@ class TerminalProgress(Progress):
     def _counts(self):
         text = f"{self.done}/{self.total}"
         if self.comments_total is not None:
-            text += f", comments {self.comments}/{self.comments_total}"
+            text += ", " + _("comments %(done)s/%(total)s") % {
+                "done": self.comments,
+                "total": self.comments_total,
+            }
         return text
 
     def _draw(self, force=False):
@@ -58,48 +67,59 @@ class TerminalProgress(Progress):
 
 
 class Command(BaseCommand):
-    help = "Import a WordPress export (WXR): posts, pages, media, comments and old addresses."
+    @property
+    def help(self):
+        return _(
+            "Import a WordPress export (WXR): posts, pages, media, comments and old addresses."
+        )
 
     def add_arguments(self, parser):
-        parser.add_argument("export", help="The file from WordPress's Tools → Export.")
+        parser.add_argument("export", help=_("The file from WordPress's Tools → Export."))
         parser.add_argument(
             "--media-dir",
             action="append",
             default=[],
             metavar="PATH",
-            help="A copy of the old site's wp-content/uploads, looked in first (repeatable).",
+            help=_("A copy of the old site's wp-content/uploads, looked in first (repeatable)."),
         )
         parser.add_argument(
             "--fetch-media",
             action="store_true",
-            help="Download from the old site what is not in --media-dir.",
+            help=_("Download from the old site what is not in --media-dir."),
         )
         parser.add_argument(
-            "--fetch-timeout", type=float, default=20, help="Seconds per download (default 20)."
+            "--fetch-timeout",
+            type=float,
+            default=20,
+            help=_("Seconds per download (default 20)."),
         )
         parser.add_argument(
-            "--dry-run", action="store_true", help="Do everything and report, but keep nothing."
+            "--dry-run",
+            action="store_true",
+            help=_("Do everything and report, but keep nothing."),
         )
         parser.add_argument(
             "--organization",
             default="",
             metavar="NAME",
-            help="Byline of statements whose author is not mapped (default: the site's title).",
+            help=_("Byline of statements whose author is not mapped (default: the site's title)."),
         )
         parser.add_argument(
             "--author",
             action="append",
             default=[],
             metavar="LOGIN=user:USERNAME|organization:NAME",
-            help="Map a WordPress author to a staff account or an organization (repeatable).",
+            help=_("Map a WordPress author to a staff account or an organization (repeatable)."),
         )
         parser.add_argument(
             "--time-zone",
             default="",
-            help="The old site's time zone, for dates WordPress kept only in local time "
-            "(default: read from the export).",
+            help=_(
+                "The old site's time zone, for dates WordPress kept only in local time "
+                "(default: read from the export)."
+            ),
         )
-        parser.add_argument("--report", metavar="FILE", help="Also write the report as JSON.")
+        parser.add_argument("--report", metavar="FILE", help=_("Also write the report as JSON."))
 
     def handle(self, *args, export, **options):
         authors = {}
@@ -107,7 +127,8 @@ class Command(BaseCommand):
             login, sep, target = spec.partition("=")
             if not sep or not login.strip():
                 raise CommandError(
-                    f"--author {spec}: write LOGIN=user:USERNAME or LOGIN=organization:NAME"
+                    _("--author %(spec)s: write LOGIN=user:USERNAME or LOGIN=organization:NAME")
+                    % {"spec": spec}
                 )
             authors[login.strip()] = target.strip()
         importer = Importer(
@@ -131,8 +152,10 @@ class Command(BaseCommand):
             importer.report.fatal = ""
             self.stdout.write(importer.report.as_text())
             raise CommandError(
-                "Interrupted: the items imported so far are kept, none half-imported. "
-                "Run the same command again to finish."
+                _(
+                    "Interrupted: the items imported so far are kept, none half-imported. "
+                    "Run the same command again to finish."
+                )
             ) from None
         if options["report"]:
             report.write_json(options["report"])
