@@ -28,6 +28,7 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     path("captcha/", include("captcha.urls")),
     path("pages/", include("pages.urls")),
+    path("subscribe/", include("subscriptions.urls")),
     path("", include("statements.urls")),
 ]
 

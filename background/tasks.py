@@ -69,11 +69,48 @@ def purge_cdn(tags):
     return cdn.purge(tags)
 
 
+@task()
+def deliver_mail(mail_id):
+    """One recorded mail (background.mail), e.g. a subscriber's confirmation."""
+    from . import mail
+
+    return mail.deliver(mail_id)
+
+
+@task()
+def send_statement_mail(mailing_id):
+    from subscriptions import sending
+
+    return sending.send_statement(mailing_id)
+
+
+@task()
+def send_digest_mail(digest_id):
+    from subscriptions import sending
+
+    return sending.send_digest(digest_id)
+
+
+def periodic_checks():
+    """What the worker checks itself every few seconds (background.worker), with no cron.
+
+    Each check only queues tasks when something is due: here, the mail of
+    statements whose scheduled time came (subscriptions.clock).
+    """
+    from subscriptions import clock
+
+    clock.check()
+
+
 POLICIES = {
     send_moderation_digest.module_path: Policy(max_attempts=5),
     send_review_digest.module_path: Policy(max_attempts=5),
     make_image_renditions.module_path: Policy(max_attempts=3),
     purge_cdn.module_path: Policy(max_attempts=6),
+    deliver_mail.module_path: Policy(max_attempts=6),
+    # A mail server that is down is waited for: about 17 hours of doubling delays.
+    send_statement_mail.module_path: Policy(max_attempts=12),
+    send_digest_mail.module_path: Policy(max_attempts=12),
 }
 
 

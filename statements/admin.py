@@ -283,7 +283,15 @@ class StatementAdmin(
         ),
         (
             "Publishing",
-            {"fields": [("status", "publish_at"), "author", "topics", "comments_open"]},
+            {
+                "fields": [
+                    ("status", "publish_at"),
+                    "author",
+                    "topics",
+                    "comments_open",
+                    "do_not_email",
+                ]
+            },
         ),
         ("Featured image", {"fields": ["featured_image"]}),
         (
