@@ -77,7 +77,7 @@ def subscribe(email, *, scope, topics=(), organizations=(), frequency, source_ur
             subject, body = mails.confirmation(subscriber)
             kind = "confirm"
         queued = outgoing.queue(
-            f"subscriptions:{kind}:{subscriber.pk}:{int(now.timestamp())}",
+            f"subscriptions:{kind}:{subscriber.pk}:{now.timestamp():.6f}",
             subject=subject,
             body=body,
             recipients=[subscriber.email],
