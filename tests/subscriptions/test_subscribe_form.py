@@ -1,8 +1,7 @@
 """The "Get new statements by email" form: where it is, what it says, what it never tells."""
 
-from datetime import timedelta
-
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
