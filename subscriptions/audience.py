@@ -27,7 +27,9 @@ from .models import Subscriber
 def is_mailed(statement, now=None):
     """Whether a statement that is going live now gets a mail at all."""
     now = now or timezone.now()
-    if statement.do_not_email or not statement.is_published:
+    if statement.do_not_email or statement.status != Statement.Status.PUBLISHED:
+        return False
+    if statement.publish_at > now:
         return False
     return statement.publish_at >= now - timedelta(hours=settings.SUBSCRIPTIONS_MAIL_MAX_AGE_HOURS)
 

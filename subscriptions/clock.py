@@ -63,7 +63,7 @@ def _statements_come_due(now):
             .order_by("publish_at")
         )
         for statement in due:
-            sending.start_statement(statement)
+            sending.start_statement(statement, now)
         clock.checked_until = now
         clock.save(update_fields=["checked_until"])
     return len(due)

@@ -69,9 +69,9 @@ def build_message(subscriber, subject, text, html, message_key):
 # -- statements --------------------------------------------------------------------------
 
 
-def start_statement(statement):
+def start_statement(statement, now=None):
     """A statement went live: queue its mail once, if it is to be mailed. The Mailing or None."""
-    if not audience.is_mailed(statement):
+    if not audience.is_mailed(statement, now):
         return None
     try:
         with transaction.atomic():
