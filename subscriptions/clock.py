@@ -40,10 +40,10 @@ def check(now=None):
     return started
 
 
-def _clock():
+def _clock(now):
     clock = Clock.objects.select_for_update().filter(pk=1).first()
     if clock is None:
-        Clock.objects.get_or_create(pk=1)
+        Clock.objects.get_or_create(pk=1, defaults={"checked_until": now, "created_at": now})
         clock = Clock.objects.select_for_update().get(pk=1)
     return clock
 
@@ -55,7 +55,7 @@ def _after_install(moment):
 
 def _statements_come_due(now):
     with transaction.atomic():
-        clock = _clock()
+        clock = _clock(now)
         due = list(
             Statement.objects.published(now=now)
             .filter(publish_at__gt=clock.checked_until, do_not_email=False)
