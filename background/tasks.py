@@ -91,6 +91,14 @@ def send_digest_mail(digest_id):
     return sending.send_digest(digest_id)
 
 
+@task()
+def send_test_mail(statement_id, email):
+    """ "Send a test to me" in the admin: one statement's mail to one staff member."""
+    from subscriptions import sending
+
+    return sending.send_test(statement_id, email)
+
+
 def periodic_checks():
     """What the worker checks itself every few seconds (background.worker), with no cron.
 
@@ -111,6 +119,7 @@ POLICIES = {
     # A mail server that is down is waited for: about 17 hours of doubling delays.
     send_statement_mail.module_path: Policy(max_attempts=12),
     send_digest_mail.module_path: Policy(max_attempts=12),
+    send_test_mail.module_path: Policy(max_attempts=2),
 }
 
 

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from background.tasks import enqueue
@@ -281,3 +282,30 @@ def _snapshot_digest(digest):
                     subscriber=subscriber, digest=digest, defaults={"statement_ids": ids}
                 )
             Subscriber.objects.filter(pk=subscriber.pk).update(digest_until=digest.period_end)
+
+
+# -- tests by staff ----------------------------------------------------------------------
+
+
+def send_test(statement_id, email):
+    """A statement's mail as subscribers get it, to one staff address (no Delivery kept).
+
+    The links that are a subscriber's own point to the subscribe page: the
+    staff member is no subscriber, and a test must not unsubscribe anyone.
+    """
+    from statements.models import Statement
+
+    statement = Statement.objects.select_related("featured_image").get(pk=statement_id)
+    subject, text, html = mails.statement_mail(statement)
+    subscribe = mails.absolute(reverse("subscriptions:subscribe"))
+    for marker in (mails.UNSUBSCRIBE_MARKER, mails.PREFERENCES_MARKER):
+        text, html = text.replace(marker, subscribe), html.replace(marker, subscribe)
+    message = EmailMultiAlternatives(
+        subject=f"[Test] {subject}",
+        body=text,
+        from_email=settings.SUBSCRIPTIONS_FROM_EMAIL,
+        to=[email],
+        headers=list_headers(subscribe, f"subscriptions.test.{uuid.uuid4().hex}"),
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
