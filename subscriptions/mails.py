@@ -58,9 +58,13 @@ def already_subscribed(subscriber):
 
 # Addresses of the site's own pages and files, made absolute for a mail.
 _RELATIVE = re.compile(r'(\s(?:src|href)=")/(?!/)')
+# What mail programs do not support or must not do: responsive sources (each a
+# different address: one <img src> is the same image for every reader), lazy loading.
+_NOT_IN_MAIL = re.compile(r'<source\b[^>]*>|\s(?:srcset|sizes|loading|decoding)="[^"]*"')
 
 
-def _absolute_links(html):
+def _for_mail(html):
+    html = _NOT_IN_MAIL.sub("", html)
     return _RELATIVE.sub(lambda m: f"{m.group(1)}{settings.SITE_URL}/", html)
 
 
@@ -76,7 +80,7 @@ def statement_item(statement):
         "date": statement.statement_date,
         "summary": statement.summary,
         "full": full,
-        "body_html": _absolute_links(statement.body_html) if full else "",
+        "body_html": _for_mail(statement.body_html) if full else "",
         "body_text": statement.body_text if full else "",
         "image_url": absolute(image.rendition_url(960)) if image else "",
         "image_alt": image.alt_text if image else "",
