@@ -551,6 +551,8 @@ SUBSCRIPTIONS_BATCH_SIZE = env_int("SUBSCRIPTIONS_BATCH_SIZE", 200)
 SUBSCRIPTIONS_MAX_PER_SECOND = env_int("SUBSCRIPTIONS_MAX_PER_SECOND", 20)
 # "summary" (title, summary, link) or "full" (the whole statement) in each mail.
 SUBSCRIPTIONS_MAIL_CONTENT = os.environ.get("SUBSCRIPTIONS_MAIL_CONTENT", "summary").strip()
+if SUBSCRIPTIONS_MAIL_CONTENT not in ("summary", "full"):
+    raise ImproperlyConfigured("SUBSCRIPTIONS_MAIL_CONTENT must be 'summary' or 'full'.")
 # A confirmation link expires after this many days.
 SUBSCRIPTIONS_CONFIRM_DAYS = env_int("SUBSCRIPTIONS_CONFIRM_DAYS", 7)
 # At most one confirmation mail per address per this many minutes, whatever is posted.

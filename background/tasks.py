@@ -116,9 +116,10 @@ POLICIES = {
     make_image_renditions.module_path: Policy(max_attempts=3),
     purge_cdn.module_path: Policy(max_attempts=6),
     deliver_mail.module_path: Policy(max_attempts=6),
-    # A mail server that is down is waited for: about 17 hours of doubling delays.
-    send_statement_mail.module_path: Policy(max_attempts=12),
-    send_digest_mail.module_path: Policy(max_attempts=12),
+    # A mail server that is down is waited for: about a day of retries (at most an hour
+    # apart); each retry resumes where the last one stopped (subscriptions.sending).
+    send_statement_mail.module_path: Policy(max_attempts=30),
+    send_digest_mail.module_path: Policy(max_attempts=30),
     send_test_mail.module_path: Policy(max_attempts=2),
 }
 
