@@ -55,6 +55,16 @@ ROLES = {
         }
         # Bringing a WordPress site over (the admin's upload page).
         | {"wordpress.import_wordpress", "wordpress.view_importedobject"}
+        # Email subscribers: see them and their consent, unsubscribe or suppress one,
+        # export them as CSV; see each statement's mailing and send a test to oneself.
+        | {
+            "subscriptions.view_subscriber",
+            "subscriptions.change_subscriber",
+            "subscriptions.export_subscribers",
+            "subscriptions.view_mailing",
+            "subscriptions.view_delivery",
+            "subscriptions.view_digest",
+        }
     ),
     # Write statements and submit them for review; never publish. The statement
     # admin lets them change only their own unpublished statements (editing.reviews).

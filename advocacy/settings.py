@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "pages",
     "branding",  # the site's name, logo, colour and favicon, set in the admin
     "wordpress",
+    "subscriptions",  # readers mailed new statements (README "Email subscriptions")
 ]
 
 MIDDLEWARE = [
@@ -162,6 +163,7 @@ TEMPLATES = [
                 "statements.template_globals.StatementGlobals",
                 "comments.template_globals.CommentGlobals",
                 "pages.template_globals.PageGlobals",
+                "subscriptions.template_globals.SubscriptionGlobals",
             ],
             "context_processors": [
                 "django.contrib.messages.context_processors.messages",
@@ -576,3 +578,27 @@ CAPTCHA_FLITE_PATH = None  # no audio: the stock audio drops our operators
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How many reverse proxies of ours append to X-Forwarded-For (0: use the socket address).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Email subscriptions (README "Email subscriptions") --------------------------
+# Mails sent per batch, and at most this many per second (0: no limit).
+SUBSCRIPTIONS_BATCH_SIZE = env_int("SUBSCRIPTIONS_BATCH_SIZE", 200)
+SUBSCRIPTIONS_MAX_PER_SECOND = env_int("SUBSCRIPTIONS_MAX_PER_SECOND", 20)
+# "summary" (title, summary, link) or "full" (the whole statement) in each mail.
+SUBSCRIPTIONS_MAIL_CONTENT = os.environ.get("SUBSCRIPTIONS_MAIL_CONTENT", "summary").strip()
+if SUBSCRIPTIONS_MAIL_CONTENT not in ("summary", "full"):
+    raise ImproperlyConfigured("SUBSCRIPTIONS_MAIL_CONTENT must be 'summary' or 'full'.")
+# A confirmation link expires after this many days.
+SUBSCRIPTIONS_CONFIRM_DAYS = env_int("SUBSCRIPTIONS_CONFIRM_DAYS", 7)
+# At most one confirmation mail per address per this many minutes, whatever is posted.
+SUBSCRIPTIONS_CONFIRM_INTERVAL_MINUTES = env_int("SUBSCRIPTIONS_CONFIRM_INTERVAL_MINUTES", 60)
+# A statement whose publish time is older than this when it goes live (an
+# import, a back-dated post) is not mailed.
+SUBSCRIPTIONS_MAIL_MAX_AGE_HOURS = env_int("SUBSCRIPTIONS_MAIL_MAX_AGE_HOURS", 48)
+# Digests: the hour (TIME_ZONE) daily and weekly digests go out, and the weekday
+# of the weekly one (0 = Monday).
+SUBSCRIPTIONS_DIGEST_HOUR = env_int("SUBSCRIPTIONS_DIGEST_HOUR", 7)
+SUBSCRIPTIONS_WEEKLY_DAY = env_int("SUBSCRIPTIONS_WEEKLY_DAY", 0)
+# Sender of subscribers' mail (default DEFAULT_FROM_EMAIL).
+SUBSCRIPTIONS_FROM_EMAIL = os.environ.get("SUBSCRIPTIONS_FROM_EMAIL", "") or DEFAULT_FROM_EMAIL
+# Posts of the subscribe form per client address per 10 minutes.
+SUBSCRIPTIONS_RATE_LIMIT = env_int("SUBSCRIPTIONS_RATE_LIMIT", 10)

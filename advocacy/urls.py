@@ -32,6 +32,7 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
     path("pages/", include("pages.urls")),
     path("", include("branding.urls")),
+    path("subscribe/", include("subscriptions.urls")),
     path("", include("statements.urls")),
 ]
 

@@ -84,6 +84,47 @@ def run_wordpress_import(run_id):
     return runs.perform(run_id)
 
 
+@task()
+def deliver_mail(mail_id):
+    """One recorded mail (background.mail), e.g. a subscriber's confirmation."""
+    from . import mail
+
+    return mail.deliver(mail_id)
+
+
+@task()
+def send_statement_mail(mailing_id):
+    from subscriptions import sending
+
+    return sending.send_statement(mailing_id)
+
+
+@task()
+def send_digest_mail(digest_id):
+    from subscriptions import sending
+
+    return sending.send_digest(digest_id)
+
+
+@task()
+def send_test_mail(statement_id, email):
+    """ "Send a test to me" in the admin: one statement's mail to one staff member."""
+    from subscriptions import sending
+
+    return sending.send_test(statement_id, email)
+
+
+def periodic_checks():
+    """What the worker checks itself every few seconds (background.worker), with no cron.
+
+    Each check only queues tasks when something is due: here, the mail of
+    statements whose scheduled time came (subscriptions.clock).
+    """
+    from subscriptions import clock
+
+    clock.check()
+
+
 POLICIES = {
     send_moderation_digest.module_path: Policy(max_attempts=5),
     send_review_digest.module_path: Policy(max_attempts=5),
@@ -93,6 +134,12 @@ POLICIES = {
     retry_page_invalidation.module_path: Policy(max_attempts=10),
     # Long: thousands of posts and their photos. A second run adds nothing twice.
     run_wordpress_import.module_path: Policy(max_attempts=2, timeout=3 * 3600),
+    deliver_mail.module_path: Policy(max_attempts=6),
+    # A mail server that is down is waited for: about a day of retries (at most an hour
+    # apart); each retry resumes where the last one stopped (subscriptions.sending).
+    send_statement_mail.module_path: Policy(max_attempts=30),
+    send_digest_mail.module_path: Policy(max_attempts=30),
+    send_test_mail.module_path: Policy(max_attempts=2),
 }
 
 

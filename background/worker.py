@@ -13,6 +13,9 @@ FAILED. Three things it does not do, added here:
   seconds, for tasks RUNNING longer than their time limit plus a grace period
   and puts them back in the queue (or FAILED, when no attempt is left).
   Tasks are written to be safe to run twice (background.tasks).
+
+The same loop runs background.tasks.periodic_checks(): work that falls due by
+the clock alone (a scheduled statement's mail) is queued with no cron.
 """
 
 import logging
@@ -29,7 +32,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker as DatabaseWorker
 from django_tasks_db.models import DBTaskResult
 
-from .tasks import policy_for, retry_delay
+from .tasks import periodic_checks, policy_for, retry_delay
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +137,7 @@ class Worker(DatabaseWorker):
             reaper.start()
         else:
             reap_stale_tasks()
+            periodic_checks()
         super().run()
 
     def _reap_forever(self):
@@ -142,6 +146,10 @@ class Worker(DatabaseWorker):
                 reap_stale_tasks()
             except Exception:
                 logger.exception("Could not look for tasks left RUNNING")
+            try:
+                periodic_checks()
+            except Exception:
+                logger.exception("Could not run the periodic checks")
             finally:
                 connection.close()  # this thread's own
             time.sleep(REAP_EVERY_SECONDS)

@@ -2,12 +2,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from comments import moderation
 from comments.models import Comment
+from subscriptions import privacy
 
 
 class Command(BaseCommand):
     help = (
         "Delete every comment made with this email address, and with them the name, "
-        "website and IP stored. Replies by other people stay, as top-level comments."
+        "website and IP stored, and its email subscription (the address is kept only as "
+        "a keyed hash, so that no import brings it back). Replies by other people stay, "
+        "as top-level comments."
     )
 
     def add_arguments(self, parser):
@@ -19,15 +22,20 @@ class Command(BaseCommand):
     def handle(self, *args, email, yes, **options):
         comments = Comment.objects.by_email(email)
         count = comments.count()
-        if not count:
+        subscribed = privacy.find(email) is not None
+        if not count and not subscribed:
+            privacy.erase(email)  # kept as a hash all the same: asked to be forgotten
             self.stdout.write(f"Nothing is stored about {email}.")
             return
+        what = f"{count} comment(s)" + (" and the email subscription" if subscribed else "")
         if not yes:
             try:
-                answer = input(f"Erase {count} comment(s) by {email}? Type 'yes' to confirm: ")
+                answer = input(f"Erase {what} of {email}? Type 'yes' to confirm: ")
             except EOFError:
                 raise CommandError("No answer; add --yes to erase without asking.") from None
             if answer.strip().lower() != "yes":
                 raise CommandError("Nothing was erased.")
         deleted = moderation.erase_commenter(email)
-        self.stdout.write(f"Erased {deleted} comment(s) by {email}.")
+        privacy.erase(email)
+        subscription = " and the email subscription" if subscribed else ""
+        self.stdout.write(f"Erased {deleted} comment(s){subscription} of {email}.")

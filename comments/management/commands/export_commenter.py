@@ -3,10 +3,14 @@ import json
 from django.core.management.base import BaseCommand
 
 from comments.models import Comment
+from subscriptions import privacy
 
 
 class Command(BaseCommand):
-    help = "Print, as JSON, everything stored about the commenter with this email address."
+    help = (
+        "Print, as JSON, everything stored about this email address: its comments and its "
+        "email subscription."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("email")
@@ -31,5 +35,6 @@ class Command(BaseCommand):
                 }
                 for c in comments
             ],
+            "subscription": privacy.export(email),
         }
         self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
