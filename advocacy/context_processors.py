@@ -1,6 +1,7 @@
 import functools
 
 from django.urls import get_script_prefix, reverse
+from django.utils.functional import SimpleLazyObject, lazy
 
 from branding.site import current
 
@@ -32,11 +33,12 @@ def _site_urls(script_prefix):
 
 def site(request):
     # The site's name, logo and colours as staff set them (branding.site: one cache
-    # read per request); site_name and site_tagline are kept for the templates.
-    brand = current(request)
+    # read per request, when a template first shows them: admin pages and mails that
+    # do not cost nothing); site_name and site_tagline are kept for the templates.
+    brand = SimpleLazyObject(lambda: current(request))
     return {
         "brand": brand,
-        "site_name": brand.name,
-        "site_tagline": brand.tagline,
+        "site_name": lazy(lambda: brand.name, str)(),
+        "site_tagline": lazy(lambda: brand.tagline, str)(),
         "site_urls": _site_urls(get_script_prefix()),
     }

@@ -18,6 +18,11 @@ class SiteSettingsAdmin(GuardedChangeListMixin, admin.ModelAdmin):
     """One row: the list opens it (or the form to make it, prefilled with today's defaults)."""
 
     form = SiteSettingsForm
+
+    class Media:
+        # The logo's autocomplete box gets its label's name for screen readers.
+        js = ["editing/accessible-names.js"]
+
     autocomplete_fields = ["logo"]
     readonly_fields = ["contrast", "menus"]
     fieldsets = [
@@ -89,7 +94,8 @@ class SiteSettingsAdmin(GuardedChangeListMixin, admin.ModelAdmin):
     @admin.display(description=_("footer and social links"))
     def menus(self, obj):
         return format_html(
-            '{} <a href="{}">{}</a>',
+            # Underlined: the admin's link colour alone is too close to its text's.
+            '{} <a href="{}" style="text-decoration: underline">{}</a>',
             _("The footer's links and the social accounts are menu items:"),
             reverse("admin:pages_menuitem_changelist"),
             _("edit the menus"),

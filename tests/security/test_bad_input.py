@@ -298,7 +298,8 @@ def get_in_savepoint(client, url):
 def test_every_changelist_works(superuser_client):
     assert len(CHANGELISTS) >= 10
     for url in CHANGELISTS:
-        assert superuser_client.get(url).status_code == 200, url
+        # The site settings' list opens its one row (a redirect to its form).
+        assert superuser_client.get(url, follow=True).status_code == 200, url
 
 
 def test_our_admins_use_the_guarded_changelist():
