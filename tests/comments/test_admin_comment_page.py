@@ -118,8 +118,9 @@ def test_marking_spam_offers_the_address_and_link_domains(
     assert response["Location"] == block_url(spammy)
     spammy.refresh_from_db()
     assert spammy.status == Comment.Status.SPAM
-    # Session and user, the comment, the permission checks, the blocked terms.
-    with django_assert_num_queries(7):
+    # Session and user, the comment, the permission checks, the blocked terms, and the
+    # site settings (branding: read once, the cache being cold in a test).
+    with django_assert_num_queries(8):
         page = moderator_client.get(block_url(spammy))
     offered = [a["value"] for a in pages.attrs_of(page.content, "input", name="term")]
     # The address without its +tag; the domains without "www."; never the mail provider's.

@@ -96,9 +96,12 @@ def test_a_staff_reply_is_published_at_once_with_the_name_and_mark(
     )
 
 
-def test_the_reply_shows_the_sites_present_name(moderator_client, question, statement, settings):
+def test_the_reply_shows_the_sites_present_name(moderator_client, question, statement):
+    from branding.models import SINGLE_ROW, SiteSettings
+
     moderator_client.post(reply_url(question), {"body": REPLY})
-    settings.SITE_NAME = "The Renamed Coalition"
+    # Renamed in the admin's site settings (branding), after the reply was posted.
+    SiteSettings(pk=SINGLE_ROW, name="The Renamed Coalition").save()
     assert "The Renamed Coalition Staff" in pages.main_text(public_page(statement).content)
 
 
