@@ -210,7 +210,7 @@ def cache_from_url(url):
     """CACHE_URL: locmem://, file:///absolute/path or redis://host:port/db."""
     if url.startswith(("redis://", "rediss://")):
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "advocacy.caches.FailFastRedisCache",
             "LOCATION": url,
             # A hung Redis must cost a request half a second, not a worker.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},

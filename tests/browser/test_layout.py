@@ -20,13 +20,20 @@ SMALL_TARGETS = """
 (minimum) => {
     const interactive = "a[href], button, input:not([type=hidden]), textarea, select";
     const inText = ".statement__body, .comment__body, .editor-note, .page-intro, .byline, "
-        + ".source, figcaption, .featured-credit, .empty, .field__help, .respond__replying";
+        + ".source, figcaption, .featured-credit, .empty, .field__help, .respond__replying, "
+        + ".subscribe-box__notes";
     const small = [];
     for (const el of document.querySelectorAll(`main :is(${interactive})`)) {
         if (el.closest(".field--trap, .visually-hidden, [hidden]")) continue;
         if (el.tagName === "A" && el.closest(inText)) continue;
         const box = el.getBoundingClientRect();
         if (box.width === 0 || box.height === 0) continue;
+        // A tap on a checkbox's or radio button's label ticks it: the label is its target.
+        const labels = /^(checkbox|radio)$/.test(el.type) ? [...el.labels] : [];
+        if (labels.some((label) => {
+            const area = label.getBoundingClientRect();
+            return area.height >= minimum && area.width >= minimum;
+        })) continue;
         if (box.height < minimum || box.width < minimum) {
             const name = (el.getAttribute("aria-label") || el.textContent || el.name || "").trim();
             small.push(`${el.tagName.toLowerCase()}.${el.className || "-"} "${name.slice(0, 40)}": `

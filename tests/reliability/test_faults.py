@@ -465,12 +465,14 @@ def test_cache_server_fault_pages_served_staff_log_in_comments_fail_closed(cache
         redis.freeze()
     seen = {}
     try:
-        # Reading: pages are rendered without the cache (socket timeouts of 0.5 s bound it).
+        # Reading: pages are rendered without the cache. A page reads it several times, but
+        # after one failure its request stops asking (advocacy/caches.py): one socket
+        # timeout of 0.5 s at most per request, not one per read.
         for path in pages:
             response = anonymous.get(path)
             seen[path] = (response.status, round(response.elapsed, 2))
             assert response.status == 200
-            assert response.elapsed < 3
+            assert response.elapsed < 1.5
         # Staff can still log in: sessions and login limits live in the database.
         status, location, dashboard, elapsed = staff_login(site)
         seen["staff login"] = (status, dashboard, round(elapsed, 2))

@@ -21,9 +21,11 @@ pytestmark = pytest.mark.faults
 
 
 def task_rows(db):
+    """The moderation mail's task; publishing the statement queues others (subscribers' mail)."""
     with sqlite3.connect(db) as conn:
         return conn.execute(
             "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult"
+            " WHERE task_path = 'background.tasks.send_moderation_digest'"
         ).fetchall()
 
 
