@@ -107,6 +107,14 @@ def send_digest_mail(digest_id):
 
 
 @task()
+def notify_reply_followers(comment_id):
+    """An approved reply: mail the commenters who asked for replies (subscriptions.replies)."""
+    from subscriptions import replies
+
+    return replies.notify(comment_id)
+
+
+@task()
 def send_test_mail(statement_id, email):
     """ "Send a test to me" in the admin: one statement's mail to one staff member."""
     from subscriptions import sending
@@ -140,6 +148,7 @@ POLICIES = {
     send_statement_mail.module_path: Policy(max_attempts=30),
     send_digest_mail.module_path: Policy(max_attempts=30),
     send_test_mail.module_path: Policy(max_attempts=2),
+    notify_reply_followers.module_path: Policy(max_attempts=6),
 }
 
 

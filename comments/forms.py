@@ -30,10 +30,24 @@ class CommentForm(forms.ModelForm):
         label=_("Website"),
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
     )
+    # Unticked by default (no pre-ticked consent); mailed only once the address is
+    # confirmed and only for approved replies (subscriptions.replies).
+    notify_replies = forms.BooleanField(
+        required=False, label=_("Email me when someone replies"), initial=False
+    )
     form_time = forms.CharField(required=False, widget=forms.HiddenInput, max_length=100)
     captcha = SingleUseCaptchaField(label=_("Solve :"))
 
-    field_order = ["body", "name", "email", "website", "captcha", "homepage", "parent"]
+    field_order = [
+        "body",
+        "name",
+        "email",
+        "website",
+        "notify_replies",
+        "captcha",
+        "homepage",
+        "parent",
+    ]
 
     class Meta:
         model = Comment

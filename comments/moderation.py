@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from statements.models import Statement
 from statements.pages import statements_changed
+from subscriptions import replies as reply_notifications
 
 from .models import Comment
 from .text import comment_text
@@ -44,9 +45,17 @@ def set_status(comments, status, moderator=None):
     """Move `comments` (a queryset) to `status`; return how many changed."""
     changing = comments.exclude(status=status)
     statement_ids = set(changing.values_list("statement_id", flat=True))
+    # Replies becoming public are mailed to those who asked (never before approval).
+    replies = (
+        list(changing.filter(parent__isnull=False).values_list("pk", flat=True))
+        if status == Comment.Status.APPROVED
+        else []
+    )
     changed = changing.update(status=status, moderated_at=timezone.now(), moderated_by=moderator)
     if changed:
         refresh_comment_counts(statement_ids)
+    if replies:
+        reply_notifications.replies_approved(replies)
     return changed
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branding.site import current
+from subscriptions import replies as reply_notifications
 
 from . import moderation, spam
 from .models import NAME_MAX, Comment
@@ -117,8 +118,12 @@ def _store_unless_refused(statement, form, ip, own_comment_ids, question_digest)
         comment.question_digest = question_digest
         comment.status = spam.initial_status(comment)
         comment.save()
+        if data.get("notify_replies"):
+            reply_notifications.follow(comment)
         if comment.status == Comment.Status.APPROVED:
             refresh_comment_counts([statement.pk])
+            if comment.parent_id:
+                reply_notifications.replies_approved([comment.pk])
         elif comment.status == Comment.Status.PENDING:
             notify_moderators_after_commit()
         stored = True
@@ -153,7 +158,7 @@ def may_reply_as_staff(parent):
 def post_staff_reply(parent, body, moderator):
     """A moderator's reply from the admin, published at once; return it.
 
-    It is shown under the organization's name (SITE_NAME) with a "Staff" mark
+    It is shown under the organization's name (the site settings' name) with a "Staff" mark
     (comments.thread); its email is the moderator's, never published. A reply
     to a waiting comment approves that comment too, or the reply would be shown
     without what it answers. Both are in the admin log.
@@ -177,5 +182,6 @@ def post_staff_reply(parent, body, moderator):
     )
     reply.save()
     refresh_comment_counts([parent.statement_id])
+    reply_notifications.replies_approved([reply.pk])
     moderation.log_addition(moderator, reply, "Staff reply")
     return reply

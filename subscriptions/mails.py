@@ -14,6 +14,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from branding.site import current
+
 from . import tokens
 
 UNSUBSCRIBE_MARKER = "%%UNSUBSCRIBE_URL%%"
@@ -37,7 +39,7 @@ def preferences_url(subscriber):
 
 
 def _site():
-    return {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL}
+    return {"site_name": current().name, "site_url": settings.SITE_URL}
 
 
 def confirmation(subscriber):
@@ -46,13 +48,13 @@ def confirmation(subscriber):
         "confirm_url": confirm_url(subscriber),
         "days": settings.SUBSCRIPTIONS_CONFIRM_DAYS,
     }
-    subject = gettext("Confirm your subscription to %(site)s") % {"site": settings.SITE_NAME}
+    subject = gettext("Confirm your subscription to %(site)s") % {"site": current().name}
     return subject, render_to_string("subscriptions/mail/confirm.txt", context)
 
 
 def already_subscribed(subscriber):
     context = {**_site(), "preferences_url": preferences_url(subscriber)}
-    subject = gettext("You already receive %(site)s by email") % {"site": settings.SITE_NAME}
+    subject = gettext("You already receive %(site)s by email") % {"site": current().name}
     return subject, render_to_string("subscriptions/mail/already.txt", context)
 
 
@@ -111,7 +113,7 @@ def digest_mail(frequency, items):
     else:
         subject = gettext("Today’s statements from %(site)s")
     return (
-        subject % {"site": settings.SITE_NAME},
+        subject % {"site": current().name},
         render_to_string("subscriptions/mail/digest.txt", context),
         render_to_string("subscriptions/mail/digest.html", context),
     )

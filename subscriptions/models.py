@@ -226,3 +226,58 @@ class Clock(models.Model):
 
     def __str__(self):
         return f"checked until {self.checked_until:%Y-%m-%d %H:%M:%S}"
+
+
+class ReplyFollow(models.Model):
+    """ "Email me when someone replies": a commenter following the replies to their comment.
+
+    Pending until the address is confirmed (the same double opt-in as a
+    subscription: an address confirmed once, for either, is confirmed for both);
+    only approved replies are mailed (subscriptions.replies).
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+
+    comment = models.ForeignKey(
+        "comments.Comment", on_delete=models.CASCADE, related_name="reply_follows"
+    )
+    email = models.EmailField(max_length=EMAIL_MAX_LENGTH)
+    state = models.CharField(max_length=12, choices=State, default=State.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    last_confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reply notification")
+        verbose_name_plural = _("reply notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "email"], name="reply_follow_once"),
+            *length_limits("replyfollow", email=EMAIL_MAX_LENGTH),
+        ]
+        indexes = [models.Index(fields=["email", "state"], name="reply_follow_email_idx")]
+
+    def __str__(self):
+        return f"{self.email} — {self.comment_id}"
+
+
+class ReplyNotice(models.Model):
+    """One reply mailed to one follower: at most once (unique), claimed, then marked sent."""
+
+    follow = models.ForeignKey(ReplyFollow, on_delete=models.CASCADE, related_name="notices")
+    reply = models.ForeignKey("comments.Comment", on_delete=models.CASCADE, related_name="+")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reply notice")
+        verbose_name_plural = _("reply notices")
+        constraints = [
+            models.UniqueConstraint(fields=["follow", "reply"], name="reply_notice_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.follow} ← {self.reply_id}"

@@ -22,14 +22,31 @@ def find(email):
     return Subscriber.objects.filter(email=normalize(email)).first()
 
 
+def when(value):
+    return value.isoformat() if value else None
+
+
+def export_reply_follows(email):
+    """The comments whose replies this address asked to be mailed."""
+    from .models import ReplyFollow
+
+    return [
+        {
+            "comment": f.comment_id,
+            "state": f.state,
+            "asked_at": when(f.created_at),
+            "confirmed_at": when(f.confirmed_at),
+            "unsubscribed_at": when(f.unsubscribed_at),
+        }
+        for f in ReplyFollow.objects.filter(email=normalize(email)).order_by("pk")
+    ]
+
+
 def export(email):
     """Everything stored about this address's subscription, as JSON-ready data (or None)."""
     subscriber = find(email)
     if subscriber is None:
         return None
-
-    def when(value):
-        return value.isoformat() if value else None
 
     return {
         "email": subscriber.email,
@@ -64,6 +81,7 @@ def erase(email):
     subscriber = find(email)
     with transaction.atomic():
         ErasedAddress.objects.get_or_create(address_hash=address_hash(email))
+        _erase_reply_follows(email)
         if subscriber is None:
             return False
         LogEntry.objects.filter(
@@ -73,6 +91,16 @@ def erase(email):
         OutgoingMail.objects.filter(about__subscriber=subscriber.pk).delete()
         subscriber.delete()  # Delivery rows stay, with no subscriber
     return True
+
+
+def _erase_reply_follows(email):
+    from .models import ReplyFollow
+
+    follows = ReplyFollow.objects.filter(email=normalize(email))
+    OutgoingMail.objects.filter(
+        about__reply_follow__in=list(follows.values_list("pk", flat=True))
+    ).delete()
+    follows.delete()  # their ReplyNotice rows with them
 
 
 def is_erased(email):

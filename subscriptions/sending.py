@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from background.tasks import enqueue
+from branding.site import current
 
 from . import audience, mails
 from .models import Delivery, Digest, Mailing, Subscriber
@@ -49,7 +50,7 @@ def list_headers(unsubscribe_url, message_key):
     return {
         "List-Unsubscribe": f"<{unsubscribe_url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "List-Id": f"{settings.SITE_NAME} <statements.{_domain()}>",
+        "List-Id": f"{current().name} <statements.{_domain()}>",
         "Message-ID": f"<{message_key}@{_domain()}>",
     }
 

@@ -21,7 +21,7 @@ from django.views.generic import FormView, TemplateView
 
 from advocacy.security import client_ip
 
-from . import subscribing, tokens
+from . import replies, subscribing, tokens
 from .forms import ChoicesForm, SubscribeForm
 from .models import Subscriber
 
@@ -152,3 +152,68 @@ class PreferencesView(TokenMixin, FormView):
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+@method_decorator(exempt, name="dispatch")
+class RepliesView(TokenMixin, TemplateView):
+    """Reply notifications: confirm the address, or stop them (one thread, or all).
+
+    GET asks with a button; the POST acts (a one-click POST for the thread's
+    List-Unsubscribe header too).
+    """
+
+    template_name = "subscriptions/replies.html"
+    salt = replies.STOP_SALT
+
+    def dispatch(self, request, *args, **kwargs):
+        self.find = lambda token: replies.follow_for(token, self.salt)
+        return super().dispatch(request, *args, **kwargs)
+
+    def texts(self, done):
+        email = self.subscriber.email
+        if self.salt == replies.CONFIRM_SALT:
+            if done:
+                return (
+                    _("You will be mailed replies"),
+                    _("Approved replies to your comments will come to %(email)s.")
+                    % {"email": email},
+                    None,
+                )
+            return (
+                _("Email me replies"),
+                _("Mail approved replies to your comment to %(email)s?") % {"email": email},
+                _("Yes, email me replies"),
+            )
+        every = self.salt == replies.STOP_ALL_SALT
+        if done:
+            return (
+                _("No more reply mail"),
+                (
+                    _("%(email)s will get no mail about replies to any comment.")
+                    if every
+                    else _("%(email)s will get no more mail about replies to this comment.")
+                )
+                % {"email": email},
+                None,
+            )
+        return (
+            _("Stop reply mail"),
+            (
+                _("Stop mailing %(email)s about replies to any comment?")
+                if every
+                else _("Stop mailing %(email)s about replies to this comment?")
+            )
+            % {"email": email},
+            _("Stop"),
+        )
+
+    def get_context_data(self, done=False, **kwargs):
+        heading, text, button = self.texts(done)
+        return super().get_context_data(heading=heading, text=text, button=button, **kwargs)
+
+    def post(self, request, token):
+        if self.salt == replies.CONFIRM_SALT:
+            replies.confirm(self.subscriber)
+        else:
+            replies.stop(self.subscriber, every_thread=self.salt == replies.STOP_ALL_SALT)
+        return self.render_to_response(self.get_context_data(done=True))

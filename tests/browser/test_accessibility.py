@@ -54,7 +54,7 @@ def test_public_pages_have_no_wcag_21_aa_violations(browsing, demo_site, color_s
 
     # … and with the visitor's own comment awaiting moderation, and the message about it.
     form.get_by_label("Name").fill("Sam Rivera")
-    form.get_by_label("Email").fill("sam@example.org")
+    form.get_by_role("textbox", name="Email").fill("sam@example.org")
     form.get_by_label("Solve :").fill(stored_answer(question_key(page)))
     form.get_by_role("button", name="Post Comment").click()
     expect(page.locator(".messages")).to_contain_text("awaiting moderation")

@@ -25,7 +25,7 @@ def fill_comment(page, *, body=BODY, name=NAME, email=EMAIL, website=WEBSITE):
     """Type into each field as a visitor does (the first focus fetches the question)."""
     form(page).get_by_label("Comment").press_sequentially(body)
     form(page).get_by_label("Name").press_sequentially(name)
-    form(page).get_by_label("Email").press_sequentially(email)
+    form(page).get_by_role("textbox", name="Email").press_sequentially(email)
     if website:
         form(page).get_by_label("Website").press_sequentially(website)
 
@@ -71,7 +71,7 @@ def test_wrong_answer_keeps_the_text_right_answer_awaits_moderation_for_this_vis
     expect(summary).to_be_focused()
     expect(form(visitor).get_by_label("Comment")).to_have_value(BODY)
     expect(form(visitor).get_by_label("Name")).to_have_value(NAME)
-    expect(form(visitor).get_by_label("Email")).to_have_value(EMAIL)
+    expect(form(visitor).get_by_role("textbox", name="Email")).to_have_value(EMAIL)
     expect(form(visitor).get_by_label("Website")).to_have_value(WEBSITE)
     expect(form(visitor).get_by_label("Solve :")).to_have_value("")
     expect(form(visitor).get_by_label("Solve :")).to_have_attribute("aria-invalid", "true")
@@ -206,6 +206,7 @@ def test_the_whole_comment_flow_with_the_keyboard_alone(browsing, discussed_stat
     tab_to(page, lambda el: el["name"] == "email", limit=1)
     keyboard.type("kim@example.org")
     tab_to(page, lambda el: el["name"] == "website", limit=1)
+    tab_to(page, lambda el: el["name"] == "notify_replies", limit=1)
     tab_to(page, lambda el: el["name"] == "captcha_1", limit=1)
     keyboard.type(wrong_answer(question_key(page)))
     keyboard.press("Enter")

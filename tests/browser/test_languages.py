@@ -65,7 +65,7 @@ def test_without_javascript_a_visitor_gets_the_question_before_posting(browsing,
     respond_url = page.url
     page.get_by_label("Comment").fill("Written with scripts off, posted the first time.")
     page.get_by_label("Name").fill("Noor")
-    page.get_by_label("Email").fill("noor@example.net")
+    page.get_by_role("textbox", name="Email").fill("noor@example.net")
     key = page.locator("input[name=captcha_0]").input_value()
     page.locator("input[name=captcha_1]").fill(stored_answer(key))
     page.get_by_role("button", name="Post Comment").click()

@@ -20,8 +20,7 @@ SMALL_TARGETS = """
 (minimum) => {
     const interactive = "a[href], button, input:not([type=hidden]), textarea, select";
     const inText = ".statement__body, .comment__body, .editor-note, .page-intro, .byline, "
-        + ".source, figcaption, .featured-credit, .empty, .field__help, .respond__replying, "
-        + ".subscribe-box__notes";
+        + ".source, figcaption, .featured-credit, .empty, .field__help, .respond__replying";
     const small = [];
     for (const el of document.querySelectorAll(`main :is(${interactive})`)) {
         if (el.closest(".field--trap, .visually-hidden, [hidden]")) continue;

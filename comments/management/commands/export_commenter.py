@@ -36,5 +36,6 @@ class Command(BaseCommand):
                 for c in comments
             ],
             "subscription": privacy.export(email),
+            "reply_notifications": privacy.export_reply_follows(email),
         }
         self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
