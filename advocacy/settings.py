@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "branding",  # the site's name, logo, colour and favicon, set in the admin
     "wordpress",
     "subscriptions",  # readers mailed new statements (README "Email subscriptions")
+    "anymail",  # the mail provider's bounce and complaint webhooks
 ]
 
 MIDDLEWARE = [
@@ -415,6 +416,17 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# django-anymail, for a provider's API backend (EMAIL_BACKEND=anymail.backends.…) and
+# its bounce and complaint webhooks (subscriptions/bounces.py): every ANYMAIL_<NAME>
+# variable becomes ANYMAIL["<NAME>"], e.g. ANYMAIL_POSTMARK_SERVER_TOKEN. The webhooks
+# answer only once ANYMAIL_WEBHOOK_SECRET ("user:password", long and random) is set.
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_") and value
+}
+if ANYMAIL.get("WEBHOOK_SECRET") and ":" not in ANYMAIL["WEBHOOK_SECRET"]:
+    raise ImproperlyConfigured('ANYMAIL_WEBHOOK_SECRET must be "user:password".')
 
 # Image library uploads: larger files, pixel counts or sides are refused with a
 # form error (a decompression bomb never reaches the decoder). For an animation the

@@ -33,6 +33,7 @@ urlpatterns = [
     path("pages/", include("pages.urls")),
     path("", include("branding.urls")),
     path("subscribe/", include("subscriptions.urls")),
+    path("mail-provider/", include("subscriptions.provider_urls")),
     path("", include("statements.urls")),
 ]
 

@@ -40,6 +40,7 @@ class Subscriber(models.Model):
         PREFERENCES = "preferences", _("Preferences page")
         ADMIN = "admin", _("Staff")
         BOUNCE = "bounce", _("Bounce or complaint")
+        PROVIDER = "provider", _("The mail provider's unsubscribe")
 
     email = models.EmailField(_("email"), max_length=EMAIL_MAX_LENGTH, unique=True)
     state = models.CharField(_("state"), max_length=12, choices=State, default=State.PENDING)
