@@ -17,9 +17,9 @@ import logging
 from anymail.signals import EventType, tracking
 from django.dispatch import receiver
 
-from . import subscribing
+from . import replies, subscribing
 from .addresses import normalize
-from .models import ReplyFollow, Subscriber
+from .models import Subscriber
 
 logger = logging.getLogger(__name__)
 
@@ -49,22 +49,14 @@ def apply(event, provider):
             reason += f" ({event.reject_reason})"
         for subscriber in Subscriber.objects.filter(email=email):
             subscribing.suppress(subscriber, reason)
-        _stop_replies(email)
+        replies.stop_address(email)  # also for an address that only follows replies
         return "suppressed"
     if event.event_type == EventType.UNSUBSCRIBED:
         for subscriber in Subscriber.objects.filter(email=email):
             subscribing.unsubscribe(subscriber, Subscriber.Method.PROVIDER)
-        _stop_replies(email)
+        replies.stop_address(email)  # also for an address that only follows replies
         return "unsubscribed"
     return "ignored"
-
-
-def _stop_replies(email):
-    from django.utils import timezone
-
-    ReplyFollow.objects.filter(email=email).exclude(state=ReplyFollow.State.UNSUBSCRIBED).update(
-        state=ReplyFollow.State.UNSUBSCRIBED, unsubscribed_at=timezone.now()
-    )
 
 
 @receiver(tracking, dispatch_uid="subscriptions.bounces")

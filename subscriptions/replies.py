@@ -160,6 +160,13 @@ def confirm(follow):
     return follow.state == ReplyFollow.State.CONFIRMED
 
 
+def stop_address(email):
+    """No more reply mail to this address, for any comment (suppressed, bounced, complained)."""
+    ReplyFollow.objects.filter(email=normalize(email)).exclude(
+        state=ReplyFollow.State.UNSUBSCRIBED
+    ).update(state=ReplyFollow.State.UNSUBSCRIBED, unsubscribed_at=timezone.now())
+
+
 def stop(follow, *, every_thread=False):
     followed = ReplyFollow.objects.filter(pk=follow.pk)
     if every_thread:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from background import mail as outgoing
 from background.tasks import deliver_mail, enqueue
 
-from . import mails
+from . import mails, replies
 from .addresses import normalize
 from .models import Delivery, Subscriber
 
@@ -149,6 +149,7 @@ def suppress(subscriber, reason):
         subscriber.unsubscribe_method = subscriber.unsubscribe_method or Subscriber.Method.BOUNCE
         subscriber.save()
         _skip_queued(subscriber)
+        replies.stop_address(subscriber.email)
     return subscriber
 
 
