@@ -103,3 +103,56 @@ def test_a_killed_workers_mail_task_completes_once_on_another_worker(site):
     text = mails[0].read_text()
     assert "Please name the villages." in text
     assert text.count("Subject:") == 1
+
+
+def mailed_addresses(mail_dir):
+    """Every recipient of every mail the file backend wrote, once per mail."""
+    if not mail_dir.exists():
+        return []
+    return [
+        line.removeprefix("To: ").strip()
+        for path in mail_dir.iterdir()
+        for line in path.read_text().splitlines()
+        if line.startswith("To: ")
+    ]
+
+
+def test_a_worker_killed_mid_mailing_leaves_every_subscriber_one_mail(site):
+    """Subscribers' mail (subscriptions.sending): killed mid-batch, resumed by another worker."""
+    env, root, db = site
+    env = {**env, "SUBSCRIPTIONS_BATCH_SIZE": "5", "SUBSCRIPTIONS_MAX_PER_SECOND": "0"}
+    manage(
+        env, "shell", "--no-imports", "-c",
+        "from django.utils import timezone; from tests import factories; "
+        "from subscriptions.models import Subscriber; "
+        "Subscriber.objects.bulk_create([Subscriber(email=f'reader{n:02d}@example.net', "
+        "state='confirmed', confirmed_at=timezone.now()) for n in range(30)]); "
+        "factories.make_published('Rivers', publish_at=timezone.now())",
+    )  # fmt: skip
+    mail_dir = root / "mail"
+    log = open(root / "workers.log", "ab")
+    first = start_worker({**env, "SLOW_MAIL_SECONDS": "0.3"}, log)
+    second = None
+    try:
+        wait_for(lambda: len(mailed_addresses(mail_dir)) >= 8, 60, "the first worker sent 8")
+        first.send_signal(signal.SIGKILL)  # in a batch: mid-sleep before its next mail
+        first.wait(timeout=10)
+        sent_before = len(mailed_addresses(mail_dir))
+        assert sent_before < 30
+        second = start_worker({**env, "SLOW_MAIL_SECONDS": "0"}, log)
+        wait_for(lambda: len(mailed_addresses(mail_dir)) >= 30, 60, "the rest were sent")
+        time.sleep(2)  # a mail sent twice would arrive now
+    finally:
+        for worker in (first, second):
+            if worker is not None and worker.poll() is None:
+                worker.send_signal(signal.SIGTERM)
+                worker.wait(timeout=15)
+        log.close()
+    mailed = mailed_addresses(mail_dir)
+    assert sorted(mailed) == [f"reader{n:02d}@example.net" for n in range(30)]
+    with sqlite3.connect(db) as conn:
+        states = dict(
+            conn.execute("SELECT state, count(*) FROM subscriptions_delivery GROUP BY state")
+        )
+    assert states == {"sent": 30}
+    print(f"\nkilled after {sent_before} of 30 mails; the second worker sent the rest, once each")
