@@ -14,6 +14,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from statements import languages
 from statements.models import EditorNote, Image, Organization, Statement, Topic
 from statements.rendering import body_as_text
 
@@ -46,6 +47,9 @@ class _Names:
                 image.pk: str(image)
                 for image in Image.objects.filter(pk__in=ids("featured_image"))
             },
+            "translation_of": dict(
+                Statement.objects.filter(pk__in=ids("translation_of")).values_list("pk", "title")
+            ),
             "user": {
                 user.pk: user.get_full_name() or user.get_username()
                 for user in get_user_model().objects.filter(pk__in=user_ids - {None})
@@ -86,7 +90,11 @@ def _as_text(name, state, names):
         return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT") if value else ""
     if name == "statement_date":
         return formats.date_format(value, "DATE_FORMAT") if value else ""
-    if name == "comments_open":
+    if name == "translation_of":
+        return names.name("translation_of", value)
+    if name == "language":
+        return languages.display_name(value) if value else ""
+    if isinstance(value, bool):  # comments open, do not email
         return _("Yes") if value else _("No")
     return "" if value is None else str(value)
 

@@ -265,6 +265,20 @@ def test_compare_shows_a_figures_own_credit(editor_client, statement):
     assert "credit: Ana Ruiz" in text
 
 
+def test_compare_names_languages_translations_and_yes_or_no(editor_client, statement):
+    original = factories.make_published("Aire limpio junto a cada escuela", language="es")
+    save_in_admin(editor_client, statement)
+    save_in_admin(
+        editor_client, statement, translation_of=original.pk, do_not_email="on", language="en"
+    )
+    new, old, _made = revisions.revisions_of(statement)
+    page = editor_client.get(COMPARE.format(statement.pk), {"from": old.pk, "to": new.pk})
+    text = main_text(page.content.decode())
+    assert "Aire limpio junto a cada escuela" in text  # the translation, by its title
+    assert "English" in text
+    assert "False" not in text and "True" not in text
+
+
 # --- every path an editor saves by -------------------------------------------------------
 
 

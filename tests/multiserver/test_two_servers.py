@@ -9,6 +9,7 @@ import time
 import urllib.request
 from collections import Counter
 from contextlib import closing
+from html.parser import HTMLParser
 
 import pytest
 
@@ -252,3 +253,83 @@ def test_redis_restarted_pages_are_served_and_nothing_is_stale_after(stack, stat
         stack.redis.start()
     for port in (stack.a.port, stack.b.port, stack.nginx.port):
         assert body in Client(port).get(path).text
+
+
+class _FormFields(HTMLParser):
+    """What a browser would post for the form with id `form_id`: (name, value) pairs."""
+
+    def __init__(self, form_id):
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside, self.pairs = form_id, False, []
+        self._select = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside or "disabled" in attrs:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in ("submit", "button", "file", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.pairs.append((name, attrs.get("value") or ("on" if kind == "checkbox" else "")))
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.pairs.append((self._select, attrs.get("value", "")))
+        elif tag == "textarea" and name:
+            self._textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            self.pairs.append((self._textarea[0], self._textarea[1].removeprefix("\n")))
+            self._textarea = None
+
+
+def form_fields(html, form_id):
+    reader = _FormFields(form_id)
+    reader.feed(html)
+    return reader.pairs
+
+
+def test_an_editor_publishes_in_the_admin_of_a_and_visitors_of_b_see_it_at_once(stack):
+    title = f"Published in the admin of A {time.time_ns()}"
+    pk = shell(
+        stack,
+        "from tests import factories; factories.make_editor('ms-editor'); "
+        f"print(factories.make_draft({title!r}, organizations=[]).pk)",
+    ).split()[-1]
+    for port in (stack.a.port, stack.b.port):
+        assert title not in Client(port).get("/").text  # the home page cached on both
+    editor = login(stack.a.port, "ms-editor")
+    change = f"/admin/statements/statement/{pk}/change/"
+    form = editor.get(change)
+    assert form.status == 200
+    fields = [(k, v) for k, v in form_fields(form.text, "statement_form") if k != "status"]
+    now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()).split()  # TIME_ZONE is UTC there
+    fields = [(k, v) for k, v in fields if k not in ("publish_at_0", "publish_at_1")]
+    fields += [("status", "published"), ("publish_at_0", now[0]), ("publish_at_1", now[1])]
+    fields += [("_save", "Save")]
+    saved = editor.post_form(change, fields)
+    assert saved.status == 302, saved.text[:2000]
+    published_at = time.monotonic()
+    on_b = Client(stack.b.port).get("/").text
+    visible_after = time.monotonic() - published_at
+    assert title in on_b
+    for _ in range(6):  # and through nginx, whichever server answers
+        assert title in stack.front().get("/").text
+    (status,) = query(stack, "SELECT status FROM statements_statement WHERE id = %s", [pk])[0]
+    assert status == "published"
+    print(f"\nPublished in A's admin -> on B's home page: {visible_after * 1000:.0f} ms")
