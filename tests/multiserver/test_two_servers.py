@@ -309,7 +309,9 @@ def test_an_editor_publishes_in_the_admin_of_a_and_visitors_of_b_see_it_at_once(
     pk = shell(
         stack,
         "from tests import factories; factories.make_editor('ms-editor'); "
-        f"print(factories.make_draft({title!r}).pk)",
+        # Its own organization: factory names count from 1 in each process.
+        f"o = factories.make_organization({title + ' publishers'!r}); "
+        f"print(factories.make_draft({title!r}, organizations=[o]).pk)",
     ).split()[-1]
     for port in (stack.a.port, stack.b.port):
         assert title not in Client(port).get("/").text  # the home page cached on both
