@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "branding",  # the site's name, logo, colour and favicon, set in the admin
     "wordpress",
     "subscriptions",  # readers mailed new statements (README "Email subscriptions")
+    "exports",  # subscribers' CSV and a person's data, built by the worker (exports.runs)
     "anymail",  # the mail provider's bounce and complaint webhooks
 ]
 
@@ -244,6 +245,8 @@ TASK_TIMEOUT_SECONDS = env_int("TASK_TIMEOUT_SECONDS", 300)
 TASK_STALE_GRACE_SECONDS = env_int("TASK_STALE_GRACE_SECONDS", 30)
 # A failed task is retried after this many seconds, then twice as long each time.
 TASK_RETRY_DELAY_SECONDS = env_int("TASK_RETRY_DELAY_SECONDS", 30)
+# Exports asked for in the admin (exports.runs) are deleted, file and all, after this.
+EXPORTS_KEEP_DAYS = env_int("EXPORTS_KEEP_DAYS", 3)
 
 # Whole public pages for anonymous visitors (advocacy.pagecache); 0 turns it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)

@@ -4,7 +4,8 @@ Work a visitor or an editor need not wait for runs here, in a worker process
 (`manage.py worker`), from a queue kept in the site's own database
 (django-tasks with its database backend): the moderators' and Editors' mail, the smaller
 copies of an uploaded photo, purges of a CDN's cache, invalidations of
-cached pages the cache did not take, and WordPress imports started in the admin. The task functions
+cached pages the cache did not take, WordPress imports started in the admin, and
+the exports staff ask for there. The task functions
 only call into the module that owns each rule.
 
 Every task is safe to run twice: a worker killed mid-task (SIGKILL, a crash, a
@@ -85,6 +86,14 @@ def run_wordpress_import(run_id):
 
 
 @task()
+def build_export(export_id):
+    """An export staff asked for in the admin (exports.runs): subscribers, or one address's data."""
+    from exports import runs
+
+    return runs.perform(export_id)
+
+
+@task()
 def deliver_mail(mail_id):
     """One recorded mail (background.mail), e.g. a subscriber's confirmation."""
     from . import mail
@@ -125,12 +134,14 @@ def send_test_mail(statement_id, email):
 def periodic_checks():
     """What the worker checks itself every few seconds (background.worker), with no cron.
 
-    Each check only queues tasks when something is due: here, the mail of
-    statements whose scheduled time came (subscriptions.clock).
+    Each check only does work when something is due: the mail of statements
+    whose scheduled time came (subscriptions.clock), and exports past their time.
     """
+    from exports import runs
     from subscriptions import clock
 
     clock.check()
+    runs.purge_expired()
 
 
 POLICIES = {
@@ -142,6 +153,7 @@ POLICIES = {
     retry_page_invalidation.module_path: Policy(max_attempts=10),
     # Long: thousands of posts and their photos. A second run adds nothing twice.
     run_wordpress_import.module_path: Policy(max_attempts=2, timeout=3 * 3600),
+    build_export.module_path: Policy(max_attempts=3, timeout=1800),
     deliver_mail.module_path: Policy(max_attempts=6),
     # A mail server that is down is waited for: about a day of retries (at most an hour
     # apart); each retry resumes where the last one stopped (subscriptions.sending).

@@ -3,47 +3,37 @@
 Subscribers are added only by themselves (the form and its double opt-in) or
 by import_subscribers; staff may unsubscribe or suppress them (through
 subscriptions.subscribing) and, with the export permission
-(advocacy.roles), download them as CSV.
+(advocacy.roles), export them as CSV (built by the worker: exports.runs).
 """
-
-import csv
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from background.tasks import enqueue, send_test_mail
+from exports import runs
+from exports.models import Export
 from statements.admin import GuardedChangeListMixin
 from statements.models import Statement
 
 from . import subscribing
-from .models import Delivery, Digest, ErasedAddress, Mailing, Subscriber
+from .models import CONSENT_FIELDS, Delivery, Digest, ErasedAddress, Mailing, Subscriber
 
 EXPORT_PERMISSION = "subscriptions.export_subscribers"
-
-CONSENT_FIELDS = [
-    "consented_at",
-    "consent_version",
-    "consent_text",
-    "source_url",
-    "confirmed_at",
-    "unsubscribed_at",
-    "unsubscribe_method",
-    "suppressed_reason",
-    "last_confirmation_sent_at",
-    "created_at",
-]
 
 
 @admin.register(Subscriber)
 class SubscriberAdmin(GuardedChangeListMixin, admin.ModelAdmin):
+    class Media:
+        css = {"all": ["editing/admin.css"]}  # links told apart by more than colour
+
     list_display = ["email", "state", "scope", "frequency", "choices", "confirmed_at"]
     list_filter = ["state", "frequency", "scope", "topics", "organizations"]
     search_fields = ["email"]
@@ -80,26 +70,22 @@ class SubscriberAdmin(GuardedChangeListMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Export selected subscribers as CSV"), permissions=["export"])
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="subscribers-{stamp}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            ["email", "state", "scope", "topics", "organizations", "frequency", *CONSENT_FIELDS]
+        # Tens of thousands of rows do not fit in a request's time: the worker builds
+        # the file (exports.runs) and the Exports list offers it for download.
+        export = runs.start(
+            Export.Kind.SUBSCRIBERS,
+            user=request.user,
+            selection=list(queryset.order_by("pk").values_list("pk", flat=True)),
         )
-        for s in queryset.order_by("email"):
-            writer.writerow(
-                [
-                    _safe_cell(s.email),
-                    s.state,
-                    s.scope,
-                    ";".join(t.slug for t in s.topics.all()),
-                    ";".join(o.slug for o in s.organizations.all()),
-                    s.frequency,
-                    *(_safe_cell(getattr(s, name)) for name in CONSENT_FIELDS),
-                ]
-            )
-        return response
+        n = len(export.selection)
+        message = ngettext(
+            'The export of {n} subscriber is being prepared: <a href="{url}">Exports</a>.',
+            'The export of {n} subscribers is being prepared: <a href="{url}">Exports</a>.',
+            n,
+        )
+        self.message_user(
+            request, format_html(message, n=n, url=reverse("admin:exports_export_changelist"))
+        )
 
     @admin.action(description=_("Unsubscribe selected subscribers"), permissions=["change"])
     def unsubscribe(self, request, queryset):
@@ -115,12 +101,6 @@ class SubscriberAdmin(GuardedChangeListMixin, admin.ModelAdmin):
         for subscriber in queryset:
             subscribing.suppress(subscriber, f"staff: {request.user.get_username()}")
         self.message_user(request, _("Suppressed: %(n)d.") % {"n": len(queryset)})
-
-
-def _safe_cell(value):
-    """A spreadsheet must not run what a visitor typed (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _count(state):

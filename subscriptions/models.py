@@ -16,6 +16,20 @@ from statements.models import Organization, Statement, Topic
 
 from .addresses import EMAIL_MAX_LENGTH
 
+# What a subscriber agreed to and when: shown in the admin, included in exports.
+CONSENT_FIELDS = [
+    "consented_at",
+    "consent_version",
+    "consent_text",
+    "source_url",
+    "confirmed_at",
+    "unsubscribed_at",
+    "unsubscribe_method",
+    "suppressed_reason",
+    "last_confirmation_sent_at",
+    "created_at",
+]
+
 
 class Subscriber(models.Model):
     class State(models.TextChoices):

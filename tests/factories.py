@@ -18,6 +18,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 
 from statements.models import EditorNote, Image, Organization, StaffProfile, Statement, Topic
+from subscriptions.models import Subscriber
 
 User = get_user_model()
 PASSWORD = "a-test-password-nobody-uses"
@@ -182,3 +183,21 @@ def make_note(statement, *, editor=None, text=None, **fields):
         text=text or "Reposted with the permission of the original publisher.",
         **fields,
     )
+
+
+def make_subscriber(
+    email=None, *, state=Subscriber.State.CONFIRMED, topics=(), organizations=(), **fields
+):
+    n = Subscriber.objects.count() + 1
+    fields.setdefault("frequency", Subscriber.Frequency.IMMEDIATELY)
+    fields.setdefault(
+        "scope", Subscriber.Scope.CHOSEN if (topics or organizations) else Subscriber.Scope.ALL
+    )
+    if state == Subscriber.State.CONFIRMED:
+        fields.setdefault("confirmed_at", timezone.now() - timedelta(days=30))
+    subscriber = Subscriber.objects.create(
+        email=email or f"reader{n}@example.org", state=state, **fields
+    )
+    subscriber.topics.set(topics)
+    subscriber.organizations.set(organizations)
+    return subscriber

@@ -5,14 +5,11 @@ import email.policy
 import os
 import re
 import socket
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.utils import timezone
 
-from subscriptions.models import Subscriber
 from tests import factories
 
 
@@ -114,22 +111,7 @@ def subscribe_data(email="rosa@example.net", **overrides):
     return data
 
 
-def make_subscriber(
-    email=None, *, state=Subscriber.State.CONFIRMED, topics=(), organizations=(), **fields
-):
-    n = Subscriber.objects.count() + 1
-    fields.setdefault("frequency", Subscriber.Frequency.IMMEDIATELY)
-    fields.setdefault(
-        "scope", Subscriber.Scope.CHOSEN if (topics or organizations) else Subscriber.Scope.ALL
-    )
-    if state == Subscriber.State.CONFIRMED:
-        fields.setdefault("confirmed_at", timezone.now() - timedelta(days=30))
-    subscriber = Subscriber.objects.create(
-        email=email or f"reader{n}@example.org", state=state, **fields
-    )
-    subscriber.topics.set(topics)
-    subscriber.organizations.set(organizations)
-    return subscriber
+make_subscriber = factories.make_subscriber
 
 
 @pytest.fixture

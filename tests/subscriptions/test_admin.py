@@ -1,10 +1,7 @@
-"""The subscribers' admin: filters, search, CSV export for those allowed, deliveries, a test mail."""
+"""The subscribers' admin: filters, search, deliveries, a test mail (its CSV export: tests/exports)."""
 
-import csv
-import io
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -49,40 +46,6 @@ def test_the_list_costs_the_same_queries_for_ten_or_fifty(
     with django_assert_max_num_queries(14):
         response = editor_client.get(reverse(CHANGELIST))
     assert response.status_code == 200
-
-
-def export(client):
-    ids = list(Subscriber.objects.values_list("pk", flat=True))
-    return client.post(reverse(CHANGELIST), {"action": "export_csv", "_selected_action": ids})
-
-
-def test_editors_export_the_subscribers_as_csv(editor_client, people):
-    Subscriber.objects.filter(email="sam@example.org").update(consent_text="=HYPERLINK(evil)")
-    response = export(editor_client)
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    table = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert [r["email"] for r in table] == [
-        "pending@example.org",
-        "rosa@example.net",
-        "sam@example.org",
-    ]
-    assert table[1]["topics"] == "housing"
-    assert table[2]["consent_text"] == "'=HYPERLINK(evil)"  # no formula for a spreadsheet
-
-
-def test_staff_without_the_export_permission_cannot_export(client, people):
-    viewer = factories.make_user("viewer", staff=True)
-    viewer.user_permissions.add(
-        Permission.objects.get(codename="view_subscriber"),
-        Permission.objects.get(codename="change_subscriber"),
-    )
-    client.force_login(viewer)
-    page = client.get(reverse(CHANGELIST))
-    assert page.status_code == 200
-    assert "export_csv" not in page.content.decode()
-    response = export(client)
-    assert not response["Content-Type"].startswith("text/csv")
 
 
 def test_moderators_see_no_subscribers(moderator_client, people):
