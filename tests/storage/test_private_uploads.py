@@ -1,9 +1,12 @@
-"""A WordPress export uploaded in the admin waits in the bucket's private part, signed reads only."""
+"""What staff upload or export waits in the bucket's private part, signed reads only."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from exports import runs as exports
+from exports.models import Export
 from statements.models import Statement
+from subscriptions.models import Subscriber
 from tests import factories
 from tests.wordpress import wxr
 from wordpress import runs
@@ -36,3 +39,23 @@ def test_an_export_waits_in_the_bucket_unlisted_by_name_and_goes_once_imported(s
     assert Statement.objects.filter(slug="through-bucket").exists()
     assert s3_private.names() == []
     assert ImportRun.objects.get().state == "done"
+
+
+def test_an_export_is_built_into_the_bucket_and_downloaded_from_it(s3_private, client):
+    editor = factories.make_editor("s3-exporter")
+    for n in range(3):
+        factories.make_subscriber(f"bucket{n}@example.org")
+    export = exports.start(
+        Export.Kind.SUBSCRIBERS, user=editor, selection=[s.pk for s in Subscriber.objects.all()]
+    )
+    # The worker on another app server builds it into the bucket.
+    assert exports.perform(str(export.pk)) == Export.State.READY
+    (name,) = s3_private.names()
+    assert name == f"private/exports/{export.pk.hex}.csv"
+    assert "X-Amz-Signature=" in exports.private_storage().url(Export.objects.get().stored_file)
+    client.force_login(editor)
+    response = client.get(f"/admin/exports/export/{export.pk}/download/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).decode().count("@example.org") == 3
+    exports.discard(Export.objects.get())
+    assert s3_private.names() == []
