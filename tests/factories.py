@@ -102,6 +102,23 @@ def jpeg_bytes(width=64, height=48, *, color=(40, 90, 160), exif=None, quality=9
     return out.getvalue()
 
 
+GPS_EXIF = {0x8825: {1: "N", 2: (48.0, 51.0, 24.0)}, 0x010F: "PhoneMaker", 0x013B: "Jane Doe"}
+
+
+def jpeg_with_gps(width=1400, height=900):
+    """A phone's photo: GPS position, camera maker and owner in its EXIF (uploads must drop them)."""
+    image = PILImage.new("RGB", (width, height), (30, 120, 90))
+    exif = PILImage.Exif()
+    for tag, value in GPS_EXIF.items():
+        if tag == 0x8825:
+            exif.get_ifd(0x8825).update(value)
+        else:
+            exif[tag] = value
+    out = BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
 def png_bytes(width=16, height=16, color=(200, 30, 30, 255)):
     out = BytesIO()
     PILImage.new("RGBA", (width, height), color).save(out, "PNG")

@@ -8,27 +8,16 @@ import threading
 import time
 import urllib.request
 from collections import Counter
-from contextlib import closing
-from html.parser import HTMLParser
 
 import pytest
 
 from tests import factories
-from tests.reliability.live import CONNECTION_ERRORS, Client, comment_form, manage
+from tests.reliability.live import CONNECTION_ERRORS, Client
 
 from .stack import kill_server
+from .support import login, post_comment, publish_in_admin, query, shell, upload_image
 
 pytestmark = pytest.mark.multiserver
-
-
-def shell(stack, code):
-    return manage(stack.env, "shell", "--no-imports", "-c", code)
-
-
-def query(stack, sql, params=()):
-    with closing(stack.cluster.connect()) as conn, conn.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 @pytest.fixture(scope="module")
@@ -41,38 +30,6 @@ def statement(stack):
         "factories.make_moderator('ms-moderator'); print(s.pk, s.slug)",
     ).split()
     return int(slug[-2]), slug[-1]
-
-
-def db_answer(cluster, key):
-    """The answer stored for a question, read as a test may (never by a bot)."""
-    with closing(cluster.connect()) as conn, conn.cursor() as cursor:
-        cursor.execute("SELECT response FROM captcha_captchastore WHERE hashkey = %s", [key])
-        row = cursor.fetchone()
-    return row[0] if row else ""
-
-
-def post_comment(client, stack, slug, body):
-    question = json.loads(client.get("/comments/question/").body)
-    answer = db_answer(stack.cluster, question["key"])
-    return client.post_form(
-        f"/comments/statements/{slug}/post/", comment_form(question, answer, body=body)
-    )
-
-
-def login(port, username):
-    staff = Client(port)
-    assert staff.get("/admin/login/").status == 200
-    response = staff.post_form(
-        "/admin/login/?next=/admin/",
-        {
-            "csrfmiddlewaretoken": staff.cookies["csrftoken"],
-            "username": username,
-            "password": factories.PASSWORD,
-            "next": "/admin/",
-        },
-    )
-    assert response.status == 302, response.text[:300]
-    return staff
 
 
 def test_nginx_balances_over_both_servers(stack, statement):
@@ -146,12 +103,17 @@ def test_a_statement_published_elsewhere_and_a_scheduled_one_appear_on_both(stac
 
 
 def test_an_image_uploaded_through_a_is_served_with_its_copies_through_b(stack):
-    code = (
-        "from tests import factories; import io; "
-        "i = factories.make_image(content=factories.jpeg_bytes(1400, 900)); "
-        "s = factories.make_published('With a photo', featured_image=i, organizations=[]); print(i.pk, s.slug)"
-    )
-    image_id, slug = shell(stack, code).split()[-2:]
+    alt = f"Uploaded in the admin of A {time.time_ns()}"
+    shell(stack, "from tests import factories; factories.make_editor('ms-uploader')")
+    response = upload_image(login(stack.a.port, "ms-uploader"), alt, factories.jpeg_with_gps())
+    assert response.status == 302, response.text[:500]
+    ((image_id,),) = query(stack, "SELECT id FROM statements_image WHERE alt_text = %s", [alt])
+    slug = shell(
+        stack,
+        "from tests import factories; from statements.models import Image; "
+        f"s = factories.make_published('With a photo', featured_image=Image.objects.get(pk={image_id}), "
+        "organizations=[]); print(s.slug)",
+    ).split()[-1]
     deadline = time.monotonic() + 30  # the worker makes the copies
     while time.monotonic() < deadline:
         rows = query(
@@ -255,55 +217,6 @@ def test_redis_restarted_pages_are_served_and_nothing_is_stale_after(stack, stat
         assert body in Client(port).get(path).text
 
 
-class _FormFields(HTMLParser):
-    """What a browser would post for the form with id `form_id`: (name, value) pairs."""
-
-    def __init__(self, form_id):
-        super().__init__(convert_charrefs=True)
-        self.form_id, self.inside, self.pairs = form_id, False, []
-        self._select = self._textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.inside = attrs.get("id") == self.form_id
-        if not self.inside or "disabled" in attrs:
-            return
-        name = attrs.get("name")
-        if tag == "input" and name:
-            kind = attrs.get("type", "text")
-            if kind in ("submit", "button", "file", "image", "reset"):
-                return
-            if kind in ("checkbox", "radio") and "checked" not in attrs:
-                return
-            self.pairs.append((name, attrs.get("value") or ("on" if kind == "checkbox" else "")))
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.pairs.append((self._select, attrs.get("value", "")))
-        elif tag == "textarea" and name:
-            self._textarea = [name, ""]
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "select":
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None:
-            self.pairs.append((self._textarea[0], self._textarea[1].removeprefix("\n")))
-            self._textarea = None
-
-
-def form_fields(html, form_id):
-    reader = _FormFields(form_id)
-    reader.feed(html)
-    return reader.pairs
-
-
 def test_an_editor_publishes_in_the_admin_of_a_and_visitors_of_b_see_it_at_once(stack):
     title = f"Published in the admin of A {time.time_ns()}"
     pk = shell(
@@ -315,17 +228,7 @@ def test_an_editor_publishes_in_the_admin_of_a_and_visitors_of_b_see_it_at_once(
     ).split()[-1]
     for port in (stack.a.port, stack.b.port):
         assert title not in Client(port).get("/").text  # the home page cached on both
-    editor = login(stack.a.port, "ms-editor")
-    change = f"/admin/statements/statement/{pk}/change/"
-    form = editor.get(change)
-    assert form.status == 200
-    fields = [(k, v) for k, v in form_fields(form.text, "statement_form") if k != "status"]
-    now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()).split()  # TIME_ZONE is UTC there
-    fields = [(k, v) for k, v in fields if k not in ("publish_at_0", "publish_at_1")]
-    fields += [("status", "published"), ("publish_at_0", now[0]), ("publish_at_1", now[1])]
-    fields += [("_save", "Save")]
-    saved = editor.post_form(change, fields)
-    assert saved.status == 302, re.findall(r'class="errorlist[^>]*>(.*?)</ul>', saved.text, re.S)
+    publish_in_admin(login(stack.a.port, "ms-editor"), pk)
     published_at = time.monotonic()
     on_b = Client(stack.b.port).get("/").text
     visible_after = time.monotonic() - published_at

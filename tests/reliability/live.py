@@ -75,6 +75,26 @@ class Client:
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         return self.request("POST", path, body=body, headers=headers, **kwargs)
 
+    def post_multipart(self, path, fields, files, **kwargs):
+        """A form with files, as a browser posts it: `files` maps a name to (filename, bytes)."""
+        boundary = secrets.token_hex(16)
+        parts = []
+        for name, value in fields:
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                f"{value}\r\n".encode()
+            )
+        for name, (filename, content) in files.items():
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+                + content
+                + b"\r\n"
+            )
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        return self.request("POST", path, body=body, headers=headers, **kwargs)
+
 
 def comment_form(question, answer, *, body, name="Rosa Quintero-Valdés", email=None):
     return {

@@ -16,21 +16,6 @@ from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.multiserver]
 
-GPS_EXIF = {0x8825: {1: "N", 2: (48.0, 51.0, 24.0)}, 0x010F: "PhoneMaker", 0x013B: "Jane Doe"}
-
-
-def jpeg_with_gps(width=1400, height=900):
-    image = PILImage.new("RGB", (width, height), (30, 120, 90))
-    exif = PILImage.Exif()
-    for tag, value in GPS_EXIF.items():
-        if tag == 0x8825:
-            exif.get_ifd(0x8825).update(value)
-        else:
-            exif[tag] = value
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif.tobytes())
-    return out.getvalue()
-
 
 def fetch(url):
     """An anonymous visitor's GET, straight from the bucket."""
@@ -59,7 +44,7 @@ def editor_client(client):
 
 
 def test_an_upload_and_its_copies_are_in_the_bucket_unsigned_and_stripped(s3_media, editor_client):
-    response = upload(editor_client, jpeg_with_gps())
+    response = upload(editor_client, factories.jpeg_with_gps())
     assert response.status_code == 302
     image = Image.objects.get()
     assert image.renditions  # the task made them (at once, in tests)
