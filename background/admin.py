@@ -7,7 +7,8 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from .models import OutgoingMail
+from . import worker
+from .models import OutgoingMail, WorkerHeartbeat
 
 admin.site.unregister(DBTaskResult)
 
@@ -63,6 +64,28 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     readonly_fields = ("key", "subject", "body", "recipients", "about", "created_at",
                        "claimed_at", "sent_at")  # fmt: skip
     fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerAdmin(admin.ModelAdmin):
+    """Which task workers are running: each beats every few seconds (background.worker)."""
+
+    list_display = ("worker_id", "is_alive", "started_at", "beat_at")
+    readonly_fields = ("worker_id", "started_at", "beat_at")
+    fields = readonly_fields
+
+    @admin.display(description=_("running"), boolean=True)
+    def is_alive(self, obj):
+        return worker.is_alive(obj)
 
     def has_add_permission(self, request):
         return False

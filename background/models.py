@@ -29,3 +29,24 @@ class OutgoingMail(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class WorkerHeartbeat(models.Model):
+    """A running worker says it is alive every few seconds (background.worker).
+
+    So a task whose worker was killed need not wait out its whole time limit
+    (three hours for an import) before another worker runs it again.
+    """
+
+    worker_id = models.CharField(_("worker id"), max_length=64, primary_key=True)
+    # When the worker process with this id started: one that restarted under the same
+    # id (deploy/advocacy-worker@.service) is not running what it had claimed before.
+    started_at = models.DateTimeField(_("started at"))
+    beat_at = models.DateTimeField(_("last heard from"), db_index=True)
+
+    class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+
+    def __str__(self):
+        return self.worker_id

@@ -9,8 +9,8 @@ the exports staff ask for there. The task functions
 only call into the module that owns each rule.
 
 Every task is safe to run twice: a worker killed mid-task (SIGKILL, a crash, a
-reboot) leaves its task RUNNING, and background.worker runs it again once its
-time limit has passed.
+reboot) leaves its task RUNNING, and background.worker runs it again once the
+worker's heartbeat has stopped (or its time limit has passed).
 """
 
 from dataclasses import dataclass

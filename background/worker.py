@@ -10,8 +10,14 @@ FAILED. Three things it does not do, added here:
   the admin, which can queue it again;
 - the reaper: a worker killed mid-task (SIGKILL, a crash, a reboot) leaves its
   task RUNNING for ever (django-tasks#46). Every worker looks, every few
-  seconds, for tasks RUNNING longer than their time limit plus a grace period
-  and puts them back in the queue (or FAILED, when no attempt is left).
+  seconds, for tasks whose worker is gone and puts them back in the queue (or
+  FAILED, when no attempt is left). Gone means: RUNNING longer than the task's
+  time limit plus a grace period; or its worker stopped beating
+  (WorkerHeartbeat, every HEARTBEAT_SECONDS) or restarted since, and the
+  rows that worker may have claimed inside the task (a mail, a batch of
+  deliveries: claims expire after TASK_TIMEOUT_SECONDS) are free again. So
+  an import (a three-hour limit) killed by a deploy runs again within
+  minutes, and no mail is skipped as "someone else is sending it".
   Tasks are written to be safe to run twice (background.tasks).
 
 The same loop runs background.tasks.periodic_checks(): work that falls due by
@@ -32,11 +38,15 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker as DatabaseWorker
 from django_tasks_db.models import DBTaskResult
 
+from .models import WorkerHeartbeat
 from .tasks import periodic_checks, policy_for, retry_delay
 
 logger = logging.getLogger(__name__)
 
 REAP_EVERY_SECONDS = 5
+HEARTBEAT_SECONDS = 5
+# Missed beats before a worker counts as gone (a busy database may delay a few).
+HEARTBEAT_MISSED = 6
 
 
 class TaskTimeLimitExceeded(Exception):
@@ -91,15 +101,55 @@ def retry_or_fail(db_task_result, exc, fail):
     )
 
 
-def reap_stale_tasks(now=None):
-    """Put tasks that dead workers left RUNNING back in the queue; return how many."""
+def is_alive(heartbeat, now=None):
+    """Whether this worker beat recently enough to count as running."""
     now = now or timezone.now()
-    # Added to a task's time limit before its RUNNING row counts as a dead worker's.
-    grace = settings.TASK_STALE_GRACE_SECONDS
+    return heartbeat.beat_at >= now - timedelta(seconds=HEARTBEAT_SECONDS * HEARTBEAT_MISSED)
+
+
+def _gone_since(row, heartbeat, now):
+    """When the worker running `row` stopped, by its heartbeat; None if it is alive or unknown."""
+    if heartbeat is None:
+        return None  # a worker that never beat (an older version): the time limit decides
+    if row.started_at and heartbeat.started_at > row.started_at:
+        return heartbeat.started_at  # restarted under the same id since it took the task
+    if not is_alive(heartbeat, now):
+        return heartbeat.beat_at + timedelta(seconds=HEARTBEAT_SECONDS)
+    return None
+
+
+def is_abandoned(row, heartbeat, now):
+    """Whether `row`, RUNNING, is a dead worker's task that another may run again now."""
+    grace = timedelta(seconds=settings.TASK_STALE_GRACE_SECONDS)
+    policy = policy_for(row.task_path)
+    if not row.started_at or row.started_at <= now - timedelta(seconds=policy.timeout) - grace:
+        return True
+    gone = _gone_since(row, heartbeat, now)
+    # What the dead worker claimed inside the task is free once its claims expire.
+    return (
+        gone is not None and gone <= now - timedelta(seconds=settings.TASK_TIMEOUT_SECONDS) - grace
+    )
+
+
+def reap_stale_tasks(now=None, *, own=None):
+    """Put tasks that dead workers left RUNNING back in the queue; return how many.
+
+    `own`: the calling worker's (id, start time). Tasks it took since it started
+    are alive whatever its heartbeat row says (a beat that a busy SQLite file
+    delayed); its time limit stops them. Tasks under its id taken before it
+    started are a predecessor's that died.
+    """
+    now = now or timezone.now()
+    rows = list(DBTaskResult.objects.running().only("id", "task_path", "started_at", "worker_ids"))
+    heartbeats = WorkerHeartbeat.objects.in_bulk(
+        {row.worker_ids[-1] for row in rows if row.worker_ids}
+    )
     reaped = 0
-    for row in DBTaskResult.objects.running().only("id", "task_path", "started_at"):
-        policy = policy_for(row.task_path)
-        if row.started_at and row.started_at > now - timedelta(seconds=policy.timeout + grace):
+    for row in rows:
+        worker = row.worker_ids[-1] if row.worker_ids else None
+        ours = own is not None and worker == own[0] and row.started_at >= own[1]
+        heartbeat = None if ours else heartbeats.get(worker)
+        if not is_abandoned(row, heartbeat, now):
             continue
         with transaction.atomic():
             task = (
@@ -111,9 +161,9 @@ def reap_stale_tasks(now=None):
                 continue
             lost = RuntimeError(
                 f"The worker running this task ({task.worker_ids[-1:]}) stopped without "
-                f"finishing it (killed, crashed or rebooted) within {policy.timeout} s."
+                f"finishing it (killed, crashed or rebooted)."
             )
-            if attempts(task) >= policy.max_attempts:
+            if attempts(task) >= policy_for(task.task_path).max_attempts:
                 task.set_failed(lost)
             else:
                 task.status = TaskResultStatus.READY
@@ -128,26 +178,54 @@ def reap_stale_tasks(now=None):
     return reaped
 
 
+def beat(worker_id, started_at):
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id, defaults={"started_at": started_at, "beat_at": timezone.now()}
+    )
+
+
+def forget_old_heartbeats():
+    WorkerHeartbeat.objects.filter(beat_at__lt=timezone.now() - timedelta(days=7)).delete()
+
+
 class Worker(DatabaseWorker):
     reap_in_background = True  # tests that run a worker in their own transaction turn it off
 
     def run(self):
+        self.process_started_at = timezone.now()
+        beat(self.worker_id, self.process_started_at)
+        connection.close()  # the heartbeat thread and the task loop each open their own
         if self.reap_in_background:
-            reaper = threading.Thread(target=self._reap_forever, daemon=True, name="task-reaper")
-            reaper.start()
+            for target, name in (
+                (self._beat_forever, "heartbeat"),
+                (self._reap_forever, "reaper"),
+            ):
+                threading.Thread(target=target, daemon=True, name=f"task-{name}").start()
         else:
-            reap_stale_tasks()
+            reap_stale_tasks(own=(self.worker_id, self.process_started_at))
             periodic_checks()
         super().run()
+
+    def _beat_forever(self):
+        # Its own thread: a slow periodic check must not make a live worker look dead.
+        while self.running:
+            time.sleep(HEARTBEAT_SECONDS)
+            try:
+                beat(self.worker_id, self.process_started_at)
+            except Exception:
+                logger.exception("Could not record this worker's heartbeat")
+            finally:
+                connection.close()
 
     def _reap_forever(self):
         while self.running:
             try:
-                reap_stale_tasks()
+                reap_stale_tasks(own=(self.worker_id, self.process_started_at))
             except Exception:
                 logger.exception("Could not look for tasks left RUNNING")
             try:
                 periodic_checks()
+                forget_old_heartbeats()
             except Exception:
                 logger.exception("Could not run the periodic checks")
             finally:

@@ -10,7 +10,7 @@ from django_tasks_db.models import DBTaskResult
 
 from background import mail as outgoing
 from background import tasks as background_tasks
-from background.models import OutgoingMail
+from background.models import OutgoingMail, WorkerHeartbeat
 from background.worker import Worker, reap_stale_tasks
 from tests import factories
 
@@ -125,6 +125,81 @@ def test_a_dead_workers_last_attempt_ends_failed(settings):
     assert DBTaskResult.objects.get(pk=queued.id).status == "FAILED"
 
 
+def running_import(worker_id, started_ago):
+    """A WordPress import (a three-hour time limit) that `worker_id` took `started_ago` ago."""
+    queued = background_tasks.run_wordpress_import.enqueue("6d3f4b0e-0000-4000-8000-000000000000")
+    DBTaskResult.objects.filter(pk=queued.id).update(
+        status="RUNNING", started_at=timezone.now() - started_ago, worker_ids=[worker_id]
+    )
+    return queued.id
+
+
+def heartbeat(worker_id, *, started_ago, beat_ago):
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(
+        worker_id=worker_id, started_at=now - started_ago, beat_at=now - beat_ago
+    )
+
+
+def test_an_import_whose_worker_stopped_beating_runs_again_long_before_its_time_limit(settings):
+    settings.TASK_TIMEOUT_SECONDS = 60
+    settings.TASK_STALE_GRACE_SECONDS = 5
+    task = running_import("killed-by-a-deploy", started_ago=timedelta(minutes=20))
+    heartbeat("killed-by-a-deploy", started_ago=timedelta(hours=1), beat_ago=timedelta(minutes=2))
+    assert reap_stale_tasks() == 1
+    row = DBTaskResult.objects.get(pk=task)
+    assert row.status == "READY"
+    assert "stopped without finishing" in row.traceback
+
+
+def test_a_task_whose_worker_still_beats_is_left_running(settings):
+    settings.TASK_TIMEOUT_SECONDS = 60
+    task = running_import("busy", started_ago=timedelta(minutes=20))
+    heartbeat("busy", started_ago=timedelta(hours=1), beat_ago=timedelta(seconds=3))
+    assert reap_stale_tasks() == 0
+    assert DBTaskResult.objects.get(pk=task).status == "RUNNING"
+
+
+def test_a_dead_workers_task_waits_until_what_it_claimed_inside_is_free(settings):
+    """Its mails and deliveries stay claimed for TASK_TIMEOUT_SECONDS after it died: a run
+    before that would skip them as being sent by someone else."""
+    settings.TASK_TIMEOUT_SECONDS = 60
+    settings.TASK_STALE_GRACE_SECONDS = 5
+    task = running_import("just-died", started_ago=timedelta(minutes=20))
+    heartbeat("just-died", started_ago=timedelta(hours=1), beat_ago=timedelta(seconds=40))
+    assert reap_stale_tasks() == 0  # silent for 40 s: gone, but its claims are 35 s old
+    assert reap_stale_tasks(now=timezone.now() + timedelta(seconds=31)) == 1
+    assert DBTaskResult.objects.get(pk=task).status == "READY"
+
+
+def test_a_worker_restarted_under_the_same_id_gets_its_predecessors_task_back(settings):
+    settings.TASK_TIMEOUT_SECONDS = 60
+    settings.TASK_STALE_GRACE_SECONDS = 5
+    task = running_import("host-1", started_ago=timedelta(minutes=20))
+    # The same id (deploy/advocacy-worker@.service), beating, but started after it took it.
+    heartbeat("host-1", started_ago=timedelta(minutes=2), beat_ago=timedelta(seconds=1))
+    # Found by the restarted worker itself: taken before it started, so not its own.
+    assert reap_stale_tasks(own=("host-1", timezone.now() - timedelta(minutes=2))) == 1
+    assert DBTaskResult.objects.get(pk=task).status == "READY"
+
+
+def test_a_workers_own_tasks_are_never_taken_from_it_by_its_heartbeat(settings):
+    settings.TASK_TIMEOUT_SECONDS = 60
+    task = running_import("me", started_ago=timedelta(minutes=20))
+    heartbeat("me", started_ago=timedelta(hours=1), beat_ago=timedelta(minutes=10))
+    started = timezone.now() - timedelta(hours=1)
+    assert reap_stale_tasks(own=("me", started)) == 0
+    assert DBTaskResult.objects.get(pk=task).status == "RUNNING"
+
+
+def test_a_running_worker_records_its_heartbeat():
+    before = timezone.now()
+    run_worker()
+    beat = WorkerHeartbeat.objects.get(worker_id="test-worker")
+    assert beat.started_at >= before
+    assert beat.beat_at >= beat.started_at
+
+
 def test_failed_tasks_are_listed_in_the_admin_and_can_be_queued_again(client, settings):
     from django.contrib.auth import get_user_model
 
@@ -201,3 +276,16 @@ def statement_with_comment():
     comment = make_comment(statement, status=Comment.Status.PENDING)
     Comment.objects.filter(pk=comment.pk).update(moderators_notified_at=timezone.now())
     return [comment.pk]
+
+
+def test_the_admin_lists_the_workers_and_which_are_running(client):
+    heartbeat("web-1-worker", started_ago=timedelta(hours=2), beat_ago=timedelta(seconds=2))
+    heartbeat("web-2-worker", started_ago=timedelta(hours=2), beat_ago=timedelta(minutes=5))
+    client.force_login(factories.make_user("root", staff=True, is_superuser=True))
+    page = client.get(reverse("admin:background_workerheartbeat_changelist")).content.decode()
+    rows = {
+        worker: page.split(worker, 1)[1].split("</tr>", 1)[0]
+        for worker in ("web-1-worker", "web-2-worker")
+    }
+    assert 'alt="True"' in rows["web-1-worker"]
+    assert 'alt="False"' in rows["web-2-worker"]

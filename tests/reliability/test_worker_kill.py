@@ -38,10 +38,10 @@ def wait_for(condition, timeout, what):
     raise AssertionError(f"{what} within {timeout}s")
 
 
-def start_worker(env, log):
+def start_worker(env, log, *options):
     return subprocess.Popen(
         [sys.executable, "manage.py", "worker", "--no-reload", "--interval", "0.2",
-         "--no-startup-delay"],
+         "--no-startup-delay", *options],
         cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
 
@@ -59,6 +59,7 @@ def site():
             COMMENTS_MODERATOR_EMAILS="moderators@example.org",
             TASK_TIMEOUT_SECONDS=3,
             TASK_STALE_GRACE_SECONDS=1,
+            PRIVATE_ROOT=root / "private",
         )
         manage(env, "migrate", "--noinput")
         yield env, root, db
@@ -156,3 +157,57 @@ def test_a_worker_killed_mid_mailing_leaves_every_subscriber_one_mail(site):
         )
     assert states == {"sent": 30}
     print(f"\nkilled after {sent_before} of 30 mails; the second worker sent the rest, once each")
+
+
+POSTS = 1500
+
+
+def import_state(db):
+    with sqlite3.connect(db) as conn:
+        runs = conn.execute("SELECT state FROM wordpress_importrun").fetchall()
+        imported = conn.execute("SELECT count(*), count(DISTINCT slug) FROM statements_statement")
+        return [state for (state,) in runs], imported.fetchone()
+
+
+def test_an_import_cut_off_by_a_restart_runs_again_at_once_not_after_its_time_limit(site):
+    """A deploy restarts the worker (same --worker-id, as the systemd unit gives it) in the
+    middle of an import, whose time limit is three hours: the restarted worker sees, by its
+    heartbeat, that the import is no one's and runs it again; nothing is imported twice."""
+    env, root, db = site
+    manage(
+        env, "shell", "--no-imports", "-c",
+        "from django.core.files.uploadedfile import SimpleUploadedFile; "
+        "from tests import factories; from tests.wordpress import wxr; from wordpress import runs; "
+        f"items = [wxr.item(post_id=n, title=f'Imported {{n}}', slug=f'imported-{{n}}', "
+        f"content='<p>' + 'Rent and repairs. ' * 40 + '</p>') for n in range(1, {POSTS + 1})]; "
+        "runs.start(SimpleUploadedFile('export.xml', wxr.export(*items).encode()), "
+        "user=factories.make_editor('importer'))",
+    )  # fmt: skip
+    log = open(root / "workers.log", "ab")
+    first = start_worker(env, log, "--worker-id", "host-1")
+    second = None
+    try:
+        wait_for(lambda: import_state(db)[0] == ["running"], 60, "the import started")
+        time.sleep(1.5)  # mid-import
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        assert import_state(db)[0] == ["running"]
+        restarted = time.monotonic()
+        second = start_worker(env, log, "--worker-id", "host-1")
+        wait_for(lambda: import_state(db)[0] == ["done"], 120, "the import ran again and ended")
+        took = time.monotonic() - restarted
+    finally:
+        for worker in (first, second):
+            if worker is not None and worker.poll() is None:
+                worker.send_signal(signal.SIGTERM)
+                worker.wait(timeout=15)
+        log.close()
+    assert import_state(db)[1] == (POSTS, POSTS)  # every post once
+    with sqlite3.connect(db) as conn:
+        ((status, worker_ids),) = conn.execute(
+            "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult"
+            " WHERE task_path = 'background.tasks.run_wordpress_import'"
+        ).fetchall()
+    assert status == "SUCCESSFUL"
+    assert eval(worker_ids) == ["host-1", "host-1"]
+    print(f"\nrestarted mid-import: done {took:.1f} s after the restart (time limit: 3 h)")

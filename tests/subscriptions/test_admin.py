@@ -1,6 +1,5 @@
 """The subscribers' admin: filters, search, deliveries, a test mail (its CSV export: tests/exports)."""
 
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
