@@ -87,8 +87,8 @@ def perform(export_id):
         error="",
         finished_at=timezone.now(),
     )
-    if not updated:  # deleted by its owner meanwhile: keep no file of it
-        private_storage().delete(stored_file)
+    if not updated and not Export.objects.filter(pk=export.pk).exists():
+        private_storage().delete(stored_file)  # deleted by its owner meanwhile: no file of it
     return Export.State.READY
 
 
