@@ -104,6 +104,7 @@ class ExportAdmin(GuardedChangeListMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
+            "title": _("Your exports"),
             "may_export_personal_data": runs.may_export(request.user, Export.Kind.PERSONAL_DATA),
             "waiting": runs.visible_to(request.user).filter(state=Export.State.QUEUED).exists(),
         }

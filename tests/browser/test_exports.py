@@ -26,7 +26,7 @@ def test_an_editor_exports_the_subscribers_and_downloads_the_csv(browsing, edito
     expect(message).to_contain_text("The export of 12 subscribers is being prepared")
     message.get_by_role("link", name="Exports").click()
 
-    expect(page.locator("h1")).to_contain_text("export")
+    expect(page.locator("h1")).to_have_text("Your exports")
     link = page.get_by_role("link", name="Download subscribers-")
     expect(link).to_be_visible()
     violations = axe_violations(page, "exports list")
