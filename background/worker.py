@@ -207,8 +207,9 @@ class Worker(DatabaseWorker):
         super().run()
 
     def _beat_forever(self):
-        # Its own thread: a slow periodic check must not make a live worker look dead.
-        while self.running:
+        # Its own thread: a slow periodic check must not make a live worker look dead. It
+        # beats as long as the process lives, through a graceful stop's last task too.
+        while True:
             time.sleep(HEARTBEAT_SECONDS)
             try:
                 beat(self.worker_id, self.process_started_at)

@@ -66,6 +66,8 @@ class ExportAdmin(GuardedChangeListMixin, admin.ModelAdmin):
 
     @admin.display(description=_("state"))
     def progress(self, obj):
+        if obj.state == Export.State.FAILED:
+            return _("Failed: %(error)s") % {"error": obj.error.splitlines()[-1][:300]}
         if obj.state == Export.State.QUEUED and obj.error:
             return _("Waiting for the worker; the last attempt failed: %(error)s") % {
                 "error": obj.error.splitlines()[-1][:300]
@@ -117,8 +119,16 @@ class ExportAdmin(GuardedChangeListMixin, admin.ModelAdmin):
         if export.state != Export.State.READY:
             self.message_user(request, _("This export is not ready yet."), messages.WARNING)
             return HttpResponseRedirect(reverse("admin:exports_export_changelist"))
+        stored = runs.open_file(export)
+        if stored is None:
+            self.message_user(
+                request,
+                _("This export's file is missing from the storage; please ask for it again."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:exports_export_changelist"))
         response = FileResponse(
-            runs.open_file(export),
+            stored,
             as_attachment=True,
             filename=export.download_name,
             content_type="text/csv; charset=utf-8"

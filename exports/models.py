@@ -20,8 +20,9 @@ class Export(models.Model):
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting for the worker")
-        # A failed attempt leaves it queued, its error shown, until its retries are used up.
         READY = "ready", _("Ready to download")
+        # Its last attempt failed too (a failed attempt before that leaves it queued).
+        FAILED = "failed", _("Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind)
@@ -43,6 +44,7 @@ class Export(models.Model):
     rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     size = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
     error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -55,6 +57,12 @@ class Export(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}, {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def storage_name(self):
+        """Where the build writes its file: one name, so any attempt's copy is found and deleted."""
+        extension = "csv" if self.kind == self.Kind.SUBSCRIBERS else "json"
+        return f"exports/{self.pk.hex}.{extension}"
 
     @property
     def download_name(self):

@@ -19,7 +19,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import storages
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from . import contents
@@ -69,14 +69,19 @@ def private_storage():
 
 def perform(export_id):
     """The task: build the export's file once; an export already built is left as it is."""
+    from background.tasks import build_export, policy_for
+
     export = Export.objects.filter(pk=export_id).first()
     if export is None or export.state != Export.State.QUEUED:
         return export.state if export else "gone"
+    Export.objects.filter(pk=export.pk).update(attempts=models.F("attempts") + 1)
     try:
         stored_file, rows, size = _build(export)
     except Exception as error:
-        Export.objects.filter(pk=export.pk).update(
-            error=f"{type(error).__name__}: {error}"[:10_000]
+        last = export.attempts + 1 >= policy_for(build_export.module_path).max_attempts
+        Export.objects.filter(pk=export.pk, state=Export.State.QUEUED).update(
+            error=f"{type(error).__name__}: {error}"[:10_000],
+            state=Export.State.FAILED if last else Export.State.QUEUED,
         )
         raise  # the worker retries it (background.tasks.POLICIES)
     updated = Export.objects.filter(pk=export.pk, state=Export.State.QUEUED).update(
@@ -87,13 +92,16 @@ def perform(export_id):
         error="",
         finished_at=timezone.now(),
     )
-    if not updated and not Export.objects.filter(pk=export.pk).exists():
-        private_storage().delete(stored_file)  # deleted by its owner meanwhile: no file of it
+    if not updated:
+        # Deleted by its owner meanwhile, or built by another run: keep no second file.
+        kept = Export.objects.filter(pk=export.pk).values_list("stored_file", flat=True).first()
+        if kept != stored_file:
+            private_storage().delete(stored_file)
     return Export.State.READY
 
 
 def _build(export):
-    name = f"exports/{export.pk.hex}.{'csv' if export.kind == Export.Kind.SUBSCRIBERS else 'json'}"
+    name = export.storage_name
     # In memory up to a few megabytes, then on disk: 100,000 subscribers are about 20 MB.
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as buffer:
         text = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
@@ -115,15 +123,20 @@ def _build(export):
 
 
 def open_file(export):
-    return private_storage().open(export.stored_file, "rb")
+    """The export's file, or None when it is gone from the storage."""
+    storage = private_storage()
+    if not export.stored_file or not storage.exists(export.stored_file):
+        return None
+    return storage.open(export.stored_file, "rb")
 
 
 def discard(export):
-    """Delete the export and its file."""
-    if export.stored_file:
+    """Delete the export and its file: the one recorded and the name every build writes (a
+    build that died before recording its file, or finished meanwhile, leaves it there)."""
+    for name in {export.stored_file, export.storage_name} - {""}:
         try:
-            private_storage().delete(export.stored_file)
-        except Exception:  # the row goes anyway; a file left behind holds no link to it
+            private_storage().delete(name)
+        except Exception:  # the row goes anyway; purge_expired cannot find the file again
             logger.exception("The file of export %s could not be deleted", export.pk)
     export.delete()
 

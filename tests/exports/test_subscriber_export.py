@@ -248,3 +248,55 @@ def _storages():
     from django.conf import settings
 
     return settings.STORAGES
+
+
+def test_after_its_last_failed_attempt_an_export_says_failed_and_the_list_stops_waiting(
+    editor_client, editor, people, tmp_path, settings
+):
+    export = Export.objects.create(
+        kind=Export.Kind.SUBSCRIBERS,
+        created_by=editor,
+        selection=list(Subscriber.objects.values_list("pk", flat=True)),
+        expires_at=timezone.now() + timedelta(days=1),
+        attempts=2,  # of three
+    )
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the storage expects a folder")
+    broken = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(blocked)},
+    }
+    with override_settings(STORAGES={**settings.STORAGES, "private": broken}):
+        with pytest.raises(OSError):
+            runs.perform(str(export.pk))
+    export.refresh_from_db()
+    assert (export.state, export.attempts) == (Export.State.FAILED, 3)
+    page = editor_client.get(reverse(EXPORTS)).content.decode()
+    assert "Failed: " in page
+    assert '<meta http-equiv="refresh"' not in page
+
+
+def test_a_file_a_dead_build_stored_without_recording_it_is_deleted_on_expiry(editor, people):
+    export = Export.objects.create(
+        kind=Export.Kind.SUBSCRIBERS,
+        created_by=editor,
+        expires_at=timezone.now() - timedelta(seconds=1),
+    )
+    # Saved, then the worker was killed before the row said so.
+    storages["private"].save(export.storage_name, io.BytesIO(b"email\nrosa@example.net\n"))
+    periodic_checks()
+    assert not Export.objects.exists()
+    assert not storages["private"].exists(export.storage_name)
+
+
+def test_a_ready_export_whose_file_went_missing_says_so_instead_of_failing(
+    editor_client, people, ask_for_export
+):
+    ask_for_export(editor_client)
+    export = Export.objects.get()
+    storages["private"].delete(export.stored_file)
+    response = editor_client.get(
+        reverse("admin:exports_export_download", args=[export.pk]), follow=True
+    )
+    assert response.status_code == 200
+    assert "missing from the storage; please ask for it again" in response.content.decode()

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,45 @@ def test_a_killed_workers_mail_task_completes_once_on_another_worker(site):
     text = mails[0].read_text()
     assert "Please name the villages." in text
     assert text.count("Subject:") == 1
+
+
+def last_beat(db):
+    with sqlite3.connect(db) as conn:
+        (beat,) = conn.execute("SELECT beat_at FROM background_workerheartbeat").fetchone()
+    return datetime.fromisoformat(beat).replace(tzinfo=UTC)
+
+
+def test_a_worker_stopping_gracefully_beats_until_its_last_task_is_done(site):
+    """SIGTERM (systemd's stop) lets the running task finish: meanwhile the worker must still
+    look alive, or another would take the task and run it a second time."""
+    env, root, db = site
+    manage(
+        env, "shell", "--no-imports", "-c",
+        "from tests import factories; from comments.models import Comment; "
+        "s = factories.make_published('Rivers'); "
+        "Comment.objects.create(statement=s, status='pending', name='Ana', "
+        "email='ana@example.org', body='Please name the villages.'); "
+        "from background.tasks import send_moderation_digest; send_moderation_digest.enqueue()",
+    )  # fmt: skip
+    log = open(root / "workers.log", "ab")
+    worker = start_worker({**env, "SLOW_MAIL_SECONDS": "16", "TASK_TIMEOUT_SECONDS": "60"}, log)
+    try:
+        wait_for(lambda: task_rows(db)[0][0] == "RUNNING", 30, "the worker took the task")
+        worker.send_signal(signal.SIGTERM)
+        stopped_at = datetime.now(UTC)
+        # Beats keep coming (one already under way at the stop would not prove it).
+        time.sleep(6)
+        first_beat = last_beat(db)
+        time.sleep(5.5)
+        assert worker.poll() is None  # still finishing its task
+        assert last_beat(db) > first_beat > stopped_at
+        worker.wait(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        log.close()
+    assert task_rows(db)[0][0] == "SUCCESSFUL"
+    assert len(list((root / "mail").iterdir())) == 1
 
 
 def mailed_addresses(mail_dir):
