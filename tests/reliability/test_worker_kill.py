@@ -69,8 +69,8 @@ def site():
         shutil.rmtree(root, ignore_errors=True)
 
 
-def test_a_killed_workers_mail_task_completes_once_on_another_worker(site):
-    env, root, db = site
+def queue_moderation_mail(env):
+    """A pending comment and the moderators' mail about it, queued for a worker."""
     manage(
         env, "shell", "--no-imports", "-c",
         "from tests import factories; from comments.models import Comment; "
@@ -79,6 +79,11 @@ def test_a_killed_workers_mail_task_completes_once_on_another_worker(site):
         "email='ana@example.org', body='Please name the villages.'); "
         "from background.tasks import send_moderation_digest; send_moderation_digest.enqueue()",
     )  # fmt: skip
+
+
+def test_a_killed_workers_mail_task_completes_once_on_another_worker(site):
+    env, root, db = site
+    queue_moderation_mail(env)
     log = open(root / "workers.log", "ab")
     first = start_worker({**env, "SLOW_MAIL_SECONDS": "60"}, log)
     second = None
@@ -117,14 +122,7 @@ def test_a_worker_stopping_gracefully_beats_until_its_last_task_is_done(site):
     """SIGTERM (systemd's stop) lets the running task finish: meanwhile the worker must still
     look alive, or another would take the task and run it a second time."""
     env, root, db = site
-    manage(
-        env, "shell", "--no-imports", "-c",
-        "from tests import factories; from comments.models import Comment; "
-        "s = factories.make_published('Rivers'); "
-        "Comment.objects.create(statement=s, status='pending', name='Ana', "
-        "email='ana@example.org', body='Please name the villages.'); "
-        "from background.tasks import send_moderation_digest; send_moderation_digest.enqueue()",
-    )  # fmt: skip
+    queue_moderation_mail(env)
     log = open(root / "workers.log", "ab")
     worker = start_worker({**env, "SLOW_MAIL_SECONDS": "16", "TASK_TIMEOUT_SECONDS": "60"}, log)
     try:
