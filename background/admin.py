@@ -57,13 +57,8 @@ class TaskAdmin(DBTaskResultAdmin):
         )
 
 
-@admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
-    list_display = ("subject", "created_at", "sent_at")
-    list_filter = (("sent_at", admin.EmptyFieldListFilter),)
-    readonly_fields = ("key", "subject", "body", "recipients", "about", "created_at",
-                       "claimed_at", "sent_at")  # fmt: skip
-    fields = readonly_fields
+class RecordAdmin(admin.ModelAdmin):
+    """What the worker writes down, to read: nobody adds, edits or deletes it here."""
 
     def has_add_permission(self, request):
         return False
@@ -75,8 +70,17 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(RecordAdmin):
+    list_display = ("subject", "created_at", "sent_at")
+    list_filter = (("sent_at", admin.EmptyFieldListFilter),)
+    readonly_fields = ("key", "subject", "body", "recipients", "about", "created_at",
+                       "claimed_at", "sent_at")  # fmt: skip
+    fields = readonly_fields
+
+
 @admin.register(WorkerHeartbeat)
-class WorkerAdmin(admin.ModelAdmin):
+class WorkerAdmin(RecordAdmin):
     """Which task workers are running: each beats every few seconds (background.worker)."""
 
     list_display = ("worker_id", "is_alive", "started_at", "beat_at")
@@ -86,12 +90,3 @@ class WorkerAdmin(admin.ModelAdmin):
     @admin.display(description=_("running"), boolean=True)
     def is_alive(self, obj):
         return worker.is_alive(obj)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -8,6 +8,9 @@ Ports: free ones by default; TEST_PORT_RANGE=8400-8499 keeps every server
 inside a range (for a machine shared with other work).
 """
 
+import asyncio
+import email
+import email.policy
 import json
 import os
 import secrets
@@ -16,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -201,3 +205,31 @@ class SeaweedS3:
 
     def is_running(self):
         return self.process is not None and self.process.poll() is None
+
+
+class HoldingInbox:
+    """An SMTP server that keeps the `hold_at`-th mail to a `counted` address waiting, and
+    never accepts it (other mails, such as the moderators', pass)."""
+
+    def __init__(self, hold_at, counted=lambda address: True):
+        self.hold_at, self.counted = hold_at, counted
+        self.messages = []
+        self.holding = threading.Event()
+        self.release = threading.Event()
+
+    def counted_recipients(self):
+        return [to for tos, _message in self.messages for to in tos if self.counted(to)]
+
+    async def handle_DATA(self, server, session, envelope):
+        if (
+            any(self.counted(to) for to in envelope.rcpt_tos)
+            and len(self.counted_recipients()) == self.hold_at - 1
+            and not self.release.is_set()
+        ):
+            self.holding.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+            return "451 4.3.0 Try again later"  # to a client that is dead by now
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 Message accepted"

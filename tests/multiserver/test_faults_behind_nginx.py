@@ -4,12 +4,8 @@ Both run against the same stack as test_two_servers (PostgreSQL, Redis, SeaweedF
 two gunicorns, nginx); what visitors and staff do goes through nginx.
 """
 
-import asyncio
-import email
-import email.policy
 import os
 import signal
-import threading
 import time
 import urllib.request
 from urllib.error import URLError
@@ -19,6 +15,7 @@ from aiosmtpd.controller import Controller
 
 from tests import factories
 from tests.reliability.pgcluster import free_port
+from tests.services import HoldingInbox
 
 from .stack import TaskWorker
 from .support import login, publish_in_admin, query, shell, upload_image
@@ -26,6 +23,7 @@ from .support import login, publish_in_admin, query, shell, upload_image
 pytestmark = pytest.mark.multiserver
 
 STORAGE_FAILED = "The image could not be saved: the server"
+HOLD_AT = 7  # the mail server keeps the readers' seventh mail waiting
 
 
 def wait_for(check, seconds, what):
@@ -83,31 +81,6 @@ def test_with_the_bucket_stopped_pages_are_served_and_uploads_fail_clearly(stack
     assert response.status == 302, response.text[:500]
 
 
-class HoldingInbox:
-    """An SMTP server that keeps a reader's seventh mail waiting, and never accepts it."""
-
-    HOLD_AT = 7
-
-    def __init__(self):
-        self.messages = []
-        self.holding = threading.Event()
-        self.release = threading.Event()
-
-    def readers(self):
-        return [to for tos, _m in self.messages for to in tos if to.startswith("stack-reader")]
-
-    async def handle_DATA(self, server, session, envelope):
-        is_readers = any(to.startswith("stack-reader") for to in envelope.rcpt_tos)
-        if is_readers and len(self.readers()) == self.HOLD_AT - 1 and not self.release.is_set():
-            self.holding.set()
-            while not self.release.is_set():
-                await asyncio.sleep(0.05)
-            return "451 4.3.0 Try again later"  # to a worker that is dead by now
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((list(envelope.rcpt_tos), message))
-        return "250 Message accepted"
-
-
 def test_a_worker_killed_mid_mailing_the_next_sends_the_rest_each_mail_once(stack):
     readers = [f"stack-reader{n:02}@example.org" for n in range(20)]
     title = f"Mailed from the stack {time.time_ns()}"
@@ -120,7 +93,7 @@ def test_a_worker_killed_mid_mailing_the_next_sends_the_rest_each_mail_once(stac
         f"o = factories.make_organization({title + ' org'!r}); "
         f"print(factories.make_draft({title!r}, organizations=[o]).pk)",
     ).split()[-1]  # fmt: skip
-    inbox = HoldingInbox()
+    inbox = HoldingInbox(HOLD_AT, counted=lambda address: address.startswith("stack-reader"))
     smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
     env = {
@@ -151,7 +124,7 @@ def test_a_worker_killed_mid_mailing_the_next_sends_the_rest_each_mail_once(stac
         os.killpg(first.process.pid, signal.SIGKILL)
         first.process.wait(timeout=10)
         inbox.release.set()
-        assert sent() == HoldingInbox.HOLD_AT - 1
+        assert sent() == HOLD_AT - 1
 
         second.start()
         wait_for(lambda: sent() == len(readers), 60, "every delivery was sent")
@@ -162,7 +135,7 @@ def test_a_worker_killed_mid_mailing_the_next_sends_the_rest_each_mail_once(stac
         first.stop()
         smtp.stop()
         stack.worker.start()
-    assert sorted(inbox.readers()) == readers  # each reader once: none lost, none twice
+    assert sorted(inbox.counted_recipients()) == readers  # each reader once: none lost, none twice
     (total,) = query(
         stack, "SELECT count(*) FROM subscriptions_delivery WHERE statement_id = %s", [pk]
     )[0]

@@ -6,45 +6,26 @@ killed (SIGKILL) while the mail server holds its seventh mail, so it dies
 with a batch claimed and half sent.
 """
 
-import asyncio
-import email
-import email.policy
 import shutil
 import signal
 import sqlite3
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.services import HoldingInbox
+
 from .live import manage, site_environment
 from .pgcluster import free_port
-from .test_worker_kill import start_worker, wait_for
+from .test_worker_kill import start_worker, stop_workers, wait_for
 
 pytestmark = pytest.mark.faults
 
 SUBSCRIBERS = 20
 HOLD_AT = 7  # the mail server keeps the seventh mail waiting, and never accepts it
-
-
-class HoldingInbox:
-    def __init__(self):
-        self.messages = []
-        self.holding = threading.Event()
-        self.release = threading.Event()
-
-    async def handle_DATA(self, server, session, envelope):
-        if len(self.messages) == HOLD_AT - 1 and not self.release.is_set():
-            self.holding.set()
-            while not self.release.is_set():
-                await asyncio.sleep(0.05)
-            return "451 4.3.0 Try again later"  # to a client that is dead by now
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((list(envelope.rcpt_tos), message))
-        return "250 Message accepted"
 
 
 def sent_count(db):
@@ -57,7 +38,7 @@ def sent_count(db):
 @pytest.fixture
 def site():
     root = Path(tempfile.mkdtemp(prefix="subscriptions-worker-kill-"))
-    inbox = HoldingInbox()
+    inbox = HoldingInbox(HOLD_AT)
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
@@ -108,10 +89,7 @@ def test_a_worker_killed_mid_batch_leaves_no_mail_unsent_and_none_sent_twice(sit
         wait_for(lambda: sent_count(db) == SUBSCRIBERS, 60, "every delivery was sent")
         time.sleep(1)  # anything sent twice would have arrived by now
     finally:
-        for worker in (first, second):
-            if worker is not None and worker.poll() is None:
-                worker.send_signal(signal.SIGTERM)
-                worker.wait(timeout=15)
+        stop_workers(first, second)
         log.close()
     recipients = [to for tos, _message in inbox.messages for to in tos]
     assert sorted(recipients) == [f"reader{n:02}@example.org" for n in range(SUBSCRIBERS)]

@@ -47,6 +47,14 @@ def start_worker(env, log, *options):
     )  # fmt: skip
 
 
+def stop_workers(*workers):
+    """SIGTERM the workers still running (a graceful stop: each finishes its task)."""
+    for worker in workers:
+        if worker is not None and worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=15)
+
+
 @pytest.fixture
 def site():
     root = Path(tempfile.mkdtemp(prefix="scaleout-worker-kill-"))
@@ -98,10 +106,7 @@ def test_a_killed_workers_mail_task_completes_once_on_another_worker(site):
         second = start_worker({**env, "SLOW_MAIL_SECONDS": "0"}, log)
         wait_for(lambda: task_rows(db)[0][0] == "SUCCESSFUL", 30, "the task was run again")
     finally:
-        for worker in (first, second):
-            if worker is not None and worker.poll() is None:
-                worker.send_signal(signal.SIGTERM)
-                worker.wait(timeout=15)
+        stop_workers(first, second)
         log.close()
     status, worker_ids = task_rows(db)[0]
     assert len(eval(worker_ids)) == 2  # JSON list of the two workers' ids
@@ -182,10 +187,7 @@ def test_a_worker_killed_mid_mailing_leaves_every_subscriber_one_mail(site):
         wait_for(lambda: len(mailed_addresses(mail_dir)) >= 30, 60, "the rest were sent")
         time.sleep(2)  # a mail sent twice would arrive now
     finally:
-        for worker in (first, second):
-            if worker is not None and worker.poll() is None:
-                worker.send_signal(signal.SIGTERM)
-                worker.wait(timeout=15)
+        stop_workers(first, second)
         log.close()
     mailed = mailed_addresses(mail_dir)
     assert sorted(mailed) == [f"reader{n:02d}@example.net" for n in range(30)]
@@ -235,10 +237,7 @@ def test_an_import_cut_off_by_a_restart_runs_again_at_once_not_after_its_time_li
         wait_for(lambda: import_state(db)[0] == ["done"], 120, "the import ran again and ended")
         took = time.monotonic() - restarted
     finally:
-        for worker in (first, second):
-            if worker is not None and worker.poll() is None:
-                worker.send_signal(signal.SIGTERM)
-                worker.wait(timeout=15)
+        stop_workers(first, second)
         log.close()
     assert import_state(db)[1] == (POSTS, POSTS)  # every post once
     with sqlite3.connect(db) as conn:
